@@ -1,0 +1,149 @@
+/**
+ * Every error this project throws on purpose is a {@link CognitoSmsError}: it has a stable
+ * `code`, says whether trying again could help (`retryable`), and keeps its `cause`.
+ * Messages never contain a code, a temporary password, a credential or a full phone number.
+ */
+export class CognitoSmsError extends Error {
+  override name: string = 'CognitoSmsError';
+  /** Stable, machine-readable reason, e.g. `InvalidEvent`, `KeyMismatch`. */
+  readonly code: string;
+  /** True when the same operation may succeed if tried again (throttling, network, 5xx). */
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/**
+ * The event is not a CustomSMSSender event this project can handle.
+ *
+ * @example
+ * ```ts
+ * try { parseCustomSmsSenderEvent(input) } catch (e) { if (isInvalidEventError(e)) log(e.field) }
+ * ```
+ */
+export class InvalidEventError extends CognitoSmsError {
+  override name = 'InvalidEventError' as const;
+  /** Dotted path of the first offending field, e.g. `request.code`; `(event)` for the whole. */
+  readonly field: string;
+  constructor(field: string, message: string, options: { cause?: unknown } = {}) {
+    super('InvalidEvent', `Invalid CustomSMSSender event: ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** Why a ciphertext could not be turned into a code. */
+export type DecryptErrorCode =
+  | 'MalformedCiphertext'
+  | 'KeyMismatch'
+  | 'UserPoolMismatch'
+  | 'TooManyDataKeys'
+  | 'InvalidCiphertext'
+  | 'KmsUnavailable';
+
+/**
+ * The event's `request.code` could not be decrypted. `code` tells why; a key mismatch names
+ * both the configured key ARNs and the ARN the message was encrypted under.
+ */
+export class DecryptError extends CognitoSmsError {
+  override name = 'DecryptError' as const;
+  declare readonly code: DecryptErrorCode;
+  constructor(code: DecryptErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(code, message, options);
+  }
+}
+
+/** The event is valid but must not be delivered (pool not allowed, number not E.164, …). */
+export class DeliveryRejectedError extends CognitoSmsError {
+  override name = 'DeliveryRejectedError' as const;
+}
+
+/** One invalid or missing setting, named as the operator wrote it (an env variable). */
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/**
+ * The configuration is incomplete or invalid. The message lists every issue at once so one
+ * deployment fixes them all.
+ */
+export class ConfigError extends CognitoSmsError {
+  override name = 'ConfigError' as const;
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[], options: { cause?: unknown } = {}) {
+    super(
+      'InvalidConfig',
+      `Invalid configuration:\n${issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n')}`,
+      options,
+    );
+    this.issues = issues;
+  }
+}
+
+/**
+ * A provider did not accept a message. Adapters classify their provider's answers:
+ * `retryable` for throttling, 5xx, network errors and timeouts; permanent for invalid numbers,
+ * opt-outs, blocked destinations and bad credentials.
+ *
+ * @example
+ * ```ts
+ * throw new ProviderError({ provider: 'twilio', code: '21211', message: 'Invalid To number', retryable: false, status: 400 })
+ * ```
+ */
+export class ProviderError extends CognitoSmsError {
+  override name = 'ProviderError' as const;
+  /** Id of the provider that failed, e.g. `twilio`. */
+  readonly provider: string;
+  /** HTTP status, when the provider answered over HTTP. */
+  readonly status: number | undefined;
+  /**
+   * True when the provider cannot have accepted the message (429, connection refused): a
+   * retry cannot duplicate it. False for ambiguous failures such as a timeout after sending.
+   */
+  readonly notAccepted: boolean;
+
+  constructor(init: {
+    provider: string;
+    code: string;
+    message: string;
+    retryable: boolean;
+    status?: number;
+    notAccepted?: boolean;
+    cause?: unknown;
+  }) {
+    super(init.code, `${init.provider}: ${init.message}`, { retryable: init.retryable, cause: init.cause });
+    this.provider = init.provider;
+    this.status = init.status;
+    this.notAccepted = init.notAccepted ?? false;
+  }
+}
+
+// Guards check `name` as well as `instanceof`: a second copy of this package in node_modules
+// (an adapter that pinned another version) breaks `instanceof`.
+const hasName = (error: unknown, name: string): boolean =>
+  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+
+/** True for any {@link CognitoSmsError}, from this copy of the package or another one. */
+export const isCognitoSmsError = (error: unknown): error is CognitoSmsError =>
+  error instanceof CognitoSmsError ||
+  (typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { retryable?: unknown }).retryable === 'boolean' &&
+    /Error$/.test(String((error as { name?: unknown }).name)));
+/** @example `if (isProviderError(e) && e.retryable) tryNext()` */
+export const isProviderError = (error: unknown): error is ProviderError =>
+  error instanceof ProviderError || hasName(error, 'ProviderError');
+/** @example `if (isDecryptError(e)) log(e.code)` */
+export const isDecryptError = (error: unknown): error is DecryptError =>
+  error instanceof DecryptError || hasName(error, 'DecryptError');
+/** @example `if (isInvalidEventError(e)) log(e.field)` */
+export const isInvalidEventError = (error: unknown): error is InvalidEventError =>
+  error instanceof InvalidEventError || hasName(error, 'InvalidEventError');
+/** @example `if (isConfigError(e)) console.error(e.message)` */
+export const isConfigError = (error: unknown): error is ConfigError =>
+  error instanceof ConfigError || hasName(error, 'ConfigError');

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The offline demo: starts a loopback KMS, encrypts a code for each trigger source exactly as
+// Cognito does, invokes the built Lambda handler, and shows each SMS the provider delivers.
+import { randomInt } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { TRIGGER_SOURCES, type TriggerSource } from '@cognito-sms/core';
+import { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID, encryptLikeCognito, escapeLikeCognito, startLoopbackKms } from '@cognito-sms/testkit';
+
+const USAGE = `Usage: npm run demo -- [options]
+
+  --trigger <name>   one trigger source (e.g. SignUp or CustomSMSSender_SignUp); default: all
+  --phone <e164>     destination number (default ${DEFAULT_PHONE_NUMBER})
+  --code <code>      the secret to encrypt (default: a random 6-digit code per trigger)
+  --verbose          also show the handler's JSON log lines
+  --help             this text
+
+Environment: SMS_PROVIDER (default console) and the provider's own variables are passed on.`;
+
+const { values } = parseArgs({
+  options: {
+    trigger: { type: 'string' },
+    phone: { type: 'string', default: process.env.DEMO_PHONE ?? DEFAULT_PHONE_NUMBER },
+    code: { type: 'string', default: process.env.DEMO_CODE },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const triggers = selectTriggers(values.trigger ?? process.env.DEMO_TRIGGER);
+const kms = await startLoopbackKms();
+const keyArn = kms.keyArns[0] as string;
+Object.assign(process.env, {
+  AWS_REGION: kms.region,
+  AWS_ACCESS_KEY_ID: 'AKIDDEMO',
+  AWS_SECRET_ACCESS_KEY: 'demo',
+  AWS_ENDPOINT_URL_KMS: kms.endpoint,
+  KMS_KEY_ARN: keyArn,
+  SMS_PROVIDER: process.env.SMS_PROVIDER ?? 'console',
+  POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'ERROR',
+});
+
+// Lines the handler writes while an event is handled, so the demo can show and check them.
+const written: string[] = [];
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  written.push(String(chunk));
+  return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+let failures = 0;
+try {
+  // Imported after the environment is set: the handler reads it once, at cold start.
+  const { handler } = await import('@cognito-sms/handler');
+  console.log(`cognito-sms demo: provider ${process.env.SMS_PROVIDER}, loopback KMS ${kms.endpoint}, key ${keyArn}\n`);
+  for (const trigger of triggers) {
+    const secret = trigger === 'CustomSMSSender_AccountTakeOverNotification' ? undefined : (values.code ?? defaultSecret(trigger));
+    const ciphertext = secret === undefined ? null : await encryptLikeCognito({
+      plaintext: trigger === 'CustomSMSSender_AdminCreateUser' ? escapeLikeCognito(secret) : secret,
+      keyArn,
+      userPoolId: DEFAULT_USER_POOL_ID,
+      kms,
+    });
+    console.log(`▶ ${trigger}${secret === undefined ? ' (no code)' : ` (code ${secret}, ${ciphertext?.length} bytes of base64 ciphertext)`}`);
+    written.length = 0;
+    try {
+      const receipt = await handler(cognitoEvent(trigger, { code: ciphertext, phoneNumber: values.phone, userName: 'demo-user' }), {
+        awsRequestId: `demo-${trigger}`,
+        getRemainingTimeInMillis: () => 10_000,
+      });
+      const delivered = written.some((line) => secret === undefined || line.includes(JSON.stringify(secret).slice(1, -1)));
+      console.log(`  ${delivered ? '✔' : '✘'} delivered by ${receipt.provider} as ${receipt.messageId}\n`);
+      if (!delivered) failures++;
+    } catch (error) {
+      failures++;
+      console.log(`  ✘ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    }
+  }
+} finally {
+  await kms.close();
+}
+console.log(`${triggers.length - failures} of ${triggers.length} messages delivered; KMS answered ${kms.calls.filter((c) => c.operation === 'Decrypt').length} Decrypt calls.`);
+process.exit(failures === 0 ? 0 : 1);
+
+function selectTriggers(name: string | undefined): TriggerSource[] {
+  if (!name || name === 'all') return [...TRIGGER_SOURCES];
+  const full = name.startsWith('CustomSMSSender_') ? name : `CustomSMSSender_${name}`;
+  const match = TRIGGER_SOURCES.find((t) => t.toLowerCase() === full.toLowerCase());
+  if (!match) {
+    console.error(`Unknown trigger "${name}". Known: ${TRIGGER_SOURCES.map((t) => t.replace('CustomSMSSender_', '')).join(', ')}`);
+    process.exit(2);
+  }
+  return [match];
+}
+
+function defaultSecret(trigger: TriggerSource): string {
+  // A temporary password shows the HTML escaping round trip; the rest are 6-digit codes.
+  return trigger === 'CustomSMSSender_AdminCreateUser' ? 'Tmp<9&"Pw' : String(randomInt(0, 1_000_000)).padStart(6, '0');
+}

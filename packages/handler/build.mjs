@@ -1,0 +1,29 @@
+// Bundles the Lambda entry with esbuild: one ESM file per entry plus one chunk per provider,
+// so a cold start loads only the adapters that SMS_PROVIDER names.
+import { rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+await rm('dist', { recursive: true, force: true });
+const result = await build({
+  entryPoints: { index: 'src/index.ts', 'create-handler': 'src/create-handler.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  // Workspace packages are bundled from their TypeScript sources; published ones from ESM.
+  conditions: ['@cognito-sms/source'],
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some dependencies are CommonJS and call require() on Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  metafile: true,
+  logLevel: 'warning',
+});
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
+console.log(`handler bundle: ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB (dist/index.js ${(result.metafile.outputs['dist/index.js'].bytes / 1024).toFixed(0)} KiB)`);

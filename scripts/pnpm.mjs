@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs the pinned pnpm with only Node.js and npm on the machine: installs the workspace first
+// when the lockfile changed since the last install, then forwards the arguments to pnpm.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const stampFile = join(root, 'node_modules', '.install-stamp');
+
+function pnpm(args) {
+  // `npm exec` fetches the exact pnpm named in packageManager once and caches it.
+  const result = spawnSync('npm', ['exec', '--yes', `--package=${packageManager}`, '--', 'pnpm', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+const lockfile = join(root, 'pnpm-lock.yaml');
+const lockfileHash = () =>
+  existsSync(lockfile) ? createHash('sha256').update(readFileSync(lockfile)).digest('hex') : 'none';
+if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== lockfileHash()) {
+  const status = pnpm(['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
+  if (status !== 0) process.exit(status);
+  writeFileSync(stampFile, lockfileHash());
+}
+process.exit(pnpm(process.argv.slice(2)));
