@@ -1,9 +1,16 @@
 import type { ProviderDefinition } from '@cognito-sms/core';
 
+type DefinitionModule = Promise<{ default: ProviderDefinition<unknown> }>;
+
 /**
  * The adapters shipped with this project, by id. Each is a dynamic import so the bundle keeps
  * every adapter in its own chunk and a cold start loads only the ones `SMS_PROVIDER` names.
  */
-export const BUILT_IN_PROVIDERS: Readonly<Record<string, () => Promise<{ default: ProviderDefinition<unknown> }>>> = {
-  console: () => import('@cognito-sms/provider-console') as Promise<{ default: ProviderDefinition<unknown> }>,
+export const BUILT_IN_PROVIDERS: Readonly<Record<string, () => DefinitionModule>> = {
+  console: () => import('@cognito-sms/provider-console') as DefinitionModule,
+  twilio: () => import('@cognito-sms/provider-twilio') as DefinitionModule,
+  vonage: () => import('@cognito-sms/provider-vonage') as DefinitionModule,
+  messagebird: () => import('@cognito-sms/provider-messagebird') as DefinitionModule,
+  sns: () => import('@cognito-sms/provider-sns') as DefinitionModule,
+  'end-user-messaging': () => import('@cognito-sms/provider-end-user-messaging') as DefinitionModule,
 };

@@ -4,3 +4,5 @@ export { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID } from './even
 export type { CognitoEventOptions } from './events.js';
 export { startLoopbackKms } from './kms-server.js';
 export type { KmsCall, KmsFault, LoopbackKms, LoopbackKmsOptions } from './kms-server.js';
+export { startEmulator } from './emulator.js';
+export type { Emulator, EmulatorRoute, RecordedRequest, ScriptedResponse } from './emulator.js';
