@@ -8,5 +8,10 @@ export const sharedProject = (name: string) =>
   defineProject({
     resolve: { conditions: ['@cognito-sms/source', 'node', 'import', 'default'] },
     ssr: { resolve: { conditions: ['@cognito-sms/source', 'node', 'import', 'default'] } },
-    test: { name, environment: 'node', include: ['test/**/*.test.ts'], testTimeout: 20_000 },
+    test: {
+      name,
+      environment: 'node',
+      include: ['test/**/*.test.ts'],
+      testTimeout: 20_000,
+    },
   });

@@ -15,7 +15,7 @@ export function assertE164(value: string): string {
   if (!isE164(value)) {
     throw new DeliveryRejectedError(
       'InvalidPhoneNumber',
-      `phone_number ${maskPhoneNumber(value)} is not E.164 (expected "+" followed by 7 to 15 digits, e.g. +14155550100)`,
+      `phone_number ${maskPhoneNumber(value)} is not E.164 (expected "+", the country code and the number: 7 to 15 digits, no spaces)`,
     );
   }
   return value;

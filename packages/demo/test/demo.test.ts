@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+// The demo runs the built handler bundle (packages/handler/dist), as Lambda would.
+describe('Demo: npm run demo', () => {
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does)`);
+  });
+
+  it('delivers a message with the right code for every trigger source through the built handler', () => {
+    const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli], {
+      encoding: 'utf8',
+      env: { ...process.env, SMS_PROVIDER: 'console', DEMO_CODE: '406183' },
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const delivered = run.stdout.split('\n').filter((line) => line.startsWith('{"provider":"console"'));
+    expect(delivered).toHaveLength(8);
+    expect(delivered.filter((line) => line.includes('406183'))).toHaveLength(7);
+    expect(run.stdout).toContain('8 of 8 messages delivered; KMS answered 7 Decrypt calls.');
+  });
+
+  it('exits non-zero and names the known triggers for an unknown one', () => {
+    const run = spawnSync(process.execPath, [cli, '--trigger', 'Nope'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('Known: SignUp');
+  });
+});
