@@ -3,7 +3,7 @@
 // when the lockfile changed since the last install, then forwards the arguments to pnpm.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,12 +22,29 @@ function pnpm(args) {
   return result.status ?? 1;
 }
 
-const lockfile = join(root, 'pnpm-lock.yaml');
-const lockfileHash = () =>
-  existsSync(lockfile) ? createHash('sha256').update(readFileSync(lockfile)).digest('hex') : 'none';
+// The install is current while the lockfile and every workspace manifest are unchanged.
+const manifests = () =>
+  ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'package.json', ...workspacePackageJsons()].map((file) => join(root, file));
+const lockfileHash = () => {
+  const hash = createHash('sha256');
+  for (const file of manifests()) if (existsSync(file)) hash.update(file).update(readFileSync(file));
+  return hash.digest('hex');
+};
 if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== lockfileHash()) {
   const status = pnpm(['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
   if (status !== 0) process.exit(status);
   writeFileSync(stampFile, lockfileHash());
 }
 process.exit(pnpm(process.argv.slice(2)));
+
+function workspacePackageJsons() {
+  const found = [];
+  for (const parent of ['packages', 'packages/providers']) {
+    const dir = join(root, parent);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json'))) found.push(`${parent}/${entry.name}/package.json`);
+    }
+  }
+  return found.sort();
+}
