@@ -39,7 +39,7 @@ process.exit(pnpm(process.argv.slice(2)));
 
 function workspacePackageJsons() {
   const found = [];
-  for (const parent of ['packages', 'packages/providers']) {
+  for (const parent of ['packages', 'packages/providers', 'examples']) {
     const dir = join(root, parent);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
