@@ -7,7 +7,7 @@ import {
   type ProviderDefinition,
 } from '@cognito-sms/core';
 import { z } from 'zod';
-import { BUILT_IN_PROVIDERS } from './providers.js';
+import { loadProviderDefinition } from './load-provider.js';
 
 /** The process environment, or any record shaped like it (tests pass their own). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -83,7 +83,7 @@ export async function loadHandlerConfig(env: Environment): Promise<HandlerConfig
   const providerIds = parsed.success ? parsed.data.SMS_PROVIDER : commaList(env.SMS_PROVIDER ?? 'console');
   const providers: ConfiguredProvider[] = [];
   for (const id of providerIds) {
-    const definition = await loadDefinition(id, issues);
+    const definition = await loadProviderDefinition(id, issues);
     if (!definition) continue;
     const config = parseProviderConfig(definition, env, issues);
     if (config.ok) providers.push({ definition, config: config.value });
@@ -96,18 +96,6 @@ export async function loadHandlerConfig(env: Environment): Promise<HandlerConfig
     attemptTimeoutMs: parsed.data.SMS_ATTEMPT_TIMEOUT_MS,
     lambdaFunctionName: parsed.data.AWS_LAMBDA_FUNCTION_NAME,
   });
-}
-
-async function loadDefinition(id: string, issues: ConfigIssue[]): Promise<ProviderDefinition<unknown> | undefined> {
-  const load = BUILT_IN_PROVIDERS[id];
-  if (!load) {
-    issues.push({
-      variable: 'SMS_PROVIDER',
-      message: `unknown provider "${id}"; built-in providers: ${Object.keys(BUILT_IN_PROVIDERS).join(', ')}`,
-    });
-    return undefined;
-  }
-  return (await load()).default;
 }
 
 /** Reads `<ID>_<KEY>` for each key of the definition's object schema and validates them. */
