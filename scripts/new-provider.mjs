@@ -75,7 +75,8 @@ writeFileSync(
 if (register) {
   const registry = join(root, 'packages', 'handler', 'src', 'providers.ts');
   const source = readFileSync(registry, 'utf8');
-  const line = `  '${id}': () => import('@cognito-sms/provider-${id}') as DefinitionModule,\n`;
+  const key = /^[a-z][a-z0-9]*$/.test(id) ? id : `'${id}'`;
+  const line = `  ${key}: () => import('@cognito-sms/provider-${id}') as DefinitionModule,\n`;
   if (!source.includes(`@cognito-sms/provider-${id}'`)) writeFileSync(registry, source.replace(/\n};\n/, `\n${line}};\n`));
   const handlerManifestPath = join(root, 'packages', 'handler', 'package.json');
   const handlerManifest = JSON.parse(readFileSync(handlerManifestPath, 'utf8'));

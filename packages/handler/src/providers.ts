@@ -13,4 +13,8 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, () => DefinitionModule>
   messagebird: () => import('@cognito-sms/provider-messagebird') as DefinitionModule,
   sns: () => import('@cognito-sms/provider-sns') as DefinitionModule,
   'end-user-messaging': () => import('@cognito-sms/provider-end-user-messaging') as DefinitionModule,
+  plivo: () => import('@cognito-sms/provider-plivo') as DefinitionModule,
+  telnyx: () => import('@cognito-sms/provider-telnyx') as DefinitionModule,
+  sinch: () => import('@cognito-sms/provider-sinch') as DefinitionModule,
+  infobip: () => import('@cognito-sms/provider-infobip') as DefinitionModule,
 };
