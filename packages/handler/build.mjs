@@ -13,7 +13,7 @@ const result = await build({
   platform: 'node',
   target: 'node22',
   // Workspace packages are bundled from their TypeScript sources; published ones from ESM.
-  conditions: ['@cognito-sms/source'],
+  conditions: ['@cognito-sms/source', 'module'],
   mainFields: ['module', 'main'],
   minify: true,
   sourcemap: true,

@@ -25,7 +25,7 @@ export function assertE164(value: string): string {
  * Masks a phone number for logs: keeps the `+`, the first two digits (enough to tell the
  * country) and the last two, and replaces the rest with `*`.
  *
- * @example `maskPhoneNumber('+447700900123') // '+44*******23'`
+ * @example `maskPhoneNumber('+447700900123') // '+44********23'`
  */
 export function maskPhoneNumber(value: string): string {
   const digits = value.replace(/\D/g, '');

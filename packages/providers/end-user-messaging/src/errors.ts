@@ -1,0 +1,188 @@
+import { maskPhoneNumber, ProviderError, type SmsMessage } from '@cognito-sms/core/provider';
+
+const PROVIDER = 'end-user-messaging';
+
+/** What an End User Messaging answer means for delivery. */
+export interface EndUserMessagingErrorClass {
+  /** Trying again (or the next provider) may deliver the message. */
+  readonly retryable: boolean;
+  /** AWS certainly did not take the message, so a retry cannot send it twice. */
+  readonly notAccepted: boolean;
+}
+
+const THROTTLED: EndUserMessagingErrorClass = { retryable: true, notAccepted: true };
+const SERVER: EndUserMessagingErrorClass = { retryable: true, notAccepted: false };
+const PERMANENT: EndUserMessagingErrorClass = { retryable: false, notAccepted: false };
+
+/**
+ * The errors `SendTextMessage` documents (all seven exceptions of the pinpoint-sms-voice-v2
+ * model) plus the AWS JSON protocol's common errors, by error name (`__type` without its
+ * namespace, which is also the SDK's `error.name`).
+ *
+ * `ServiceQuotaExceededException` is retryable and not accepted: its reasons (monthly spend
+ * limit reached, daily per-destination limit, …) are limits of this AWS account, not faults
+ * of the message or the number, and AWS refused before sending. The core policy treats
+ * "retryable" as "fail over to the next provider", which is what helps the waiting user;
+ * with a single provider the invocation fails and the operator sees the reason.
+ *
+ * Sources: https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/API_SendTextMessage.html
+ * ("Errors"), https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/CommonErrors.html.
+ *
+ * @example `END_USER_MESSAGING_ERRORS.ServiceQuotaExceededException // { retryable: true, notAccepted: true }`
+ */
+export const END_USER_MESSAGING_ERRORS: Readonly<Record<string, EndUserMessagingErrorClass>> = {
+  ThrottlingException: THROTTLED,
+  Throttling: THROTTLED,
+  TooManyRequestsException: THROTTLED,
+  ServiceQuotaExceededException: THROTTLED,
+  InternalServerException: SERVER,
+  InternalFailure: SERVER,
+  ServiceUnavailable: SERVER,
+  ServiceUnavailableException: SERVER,
+  ValidationException: PERMANENT,
+  ConflictException: PERMANENT,
+  ResourceNotFoundException: PERMANENT,
+  AccessDeniedException: PERMANENT,
+  UnrecognizedClientException: PERMANENT,
+  InvalidSignatureException: PERMANENT,
+  MissingAuthenticationTokenException: PERMANENT,
+  IncompleteSignatureException: PERMANENT,
+  ExpiredTokenException: PERMANENT,
+  InvalidClientTokenId: PERMANENT,
+  NotAuthorized: PERMANENT,
+  OptInRequired: PERMANENT,
+  UnknownOperationException: PERMANENT,
+  SerializationException: PERMANENT,
+};
+
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
+
+interface AwsServiceErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  Reason?: string;
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/**
+ * Turns whatever `PinpointSMSVoiceV2Client.send(SendTextMessageCommand)` threw into a
+ * {@link ProviderError}: `code` is the AWS error name (`ValidationException`, …), the `Reason`
+ * the service gives (`DESTINATION_COUNTRY_BLOCKED`, `MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT`, …)
+ * goes into the message, `Timeout` when the attempt's signal fired, `ECONNREFUSED`-style codes
+ * for network errors. AWS's text is kept with the number masked and any echo of the body
+ * removed; the raw SDK error is not kept as `cause` because its message may echo them.
+ *
+ * @example
+ * ```ts
+ * try { await client.send(command, { abortSignal: signal }) }
+ * catch (error) { throw toEndUserMessagingProviderError(error, { signal, message }) }
+ * ```
+ */
+export function toEndUserMessagingProviderError(
+  error: unknown,
+  context: { signal: AbortSignal; message: Pick<SmsMessage, 'to' | 'body'> },
+): ProviderError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as AwsServiceErrorShape;
+  const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
+
+  if (context.signal.aborted) {
+    return new ProviderError({
+      provider: PROVIDER,
+      code: 'Timeout',
+      message: 'SendTextMessage got no answer within the attempt time budget (it may still have been delivered)',
+      retryable: true,
+      cause: error,
+    });
+  }
+
+  // Checked before the name: the SDK renames ECONNRESET and friends to `TimeoutError`.
+  const socketCode = typeof e.code === 'string' ? e.code : undefined;
+  if (socketCode && (NOT_CONNECTED.has(socketCode) || CONNECTION_LOST.has(socketCode))) {
+    const notAccepted = NOT_CONNECTED.has(socketCode);
+    return new ProviderError({
+      provider: PROVIDER,
+      code: socketCode,
+      // Node's socket messages name only the host and port.
+      message: `could not ${notAccepted ? 'connect to' : 'finish the request to'} End User Messaging (${String(e.message ?? socketCode)})`,
+      retryable: true,
+      notAccepted,
+      cause: error,
+    });
+  }
+
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    return new ProviderError({
+      provider: PROVIDER,
+      code: 'Timeout',
+      message: `SendTextMessage timed out (${String(e.message ?? name)}); it may still have been delivered`,
+      retryable: true,
+      cause: error,
+    });
+  }
+
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number') {
+    const verdict = END_USER_MESSAGING_ERRORS[name] ?? (status === 429 ? THROTTLED : status >= 500 ? SERVER : PERMANENT);
+    const reason = typeof e.Reason === 'string' && /^[A-Z0-9_]+$/.test(e.Reason) ? e.Reason : undefined;
+    const requestId = e.$metadata?.requestId;
+    return new ProviderError({
+      provider: PROVIDER,
+      code: name,
+      status,
+      retryable: verdict.retryable,
+      notAccepted: verdict.notAccepted,
+      message:
+        `SendTextMessage refused with HTTP ${status} ${name}${reason ? ` (${reason})` : ''}: ` +
+        redactProviderText(String(e.message ?? ''), context.message) +
+        (requestId ? ` (request id ${requestId})` : ''),
+      cause: { name, reason, status, requestId, fault: e.$fault },
+    });
+  }
+
+  if (name === 'CredentialsProviderError') {
+    return new ProviderError({
+      provider: PROVIDER,
+      code: name,
+      message: 'no AWS credentials could be loaded (environment, profile or the function role)',
+      retryable: false,
+      notAccepted: true,
+      cause: error,
+    });
+  }
+
+  return new ProviderError({
+    provider: PROVIDER,
+    code: name,
+    message: `SendTextMessage failed: ${redactProviderText(String(e.message ?? name), context.message)}`,
+    retryable: false,
+    cause: error,
+  });
+}
+
+/**
+ * Makes provider-supplied text safe to log: removes any echo of the SMS body (whole, or its
+ * tokens that hold digits or symbols, such as a code or a temporary password), masks the
+ * destination number and anything else that looks like a phone number, and drops values that
+ * AWS validation messages quote (`Value '…' at 'messageBody'`).
+ *
+ * @example `redactProviderText("Value '+447700900123' at 'destinationPhoneNumber' …", message) // "Value [redacted] at 'destinationPhoneNumber' …"`
+ */
+export function redactProviderText(text: string, message: Pick<SmsMessage, 'to' | 'body'>): string {
+  let out = text.replace(/Value '[\s\S]*?' at '/g, "Value [redacted] at '").replace(/Value \[[\s\S]*?\] at '/g, "Value [redacted] at '");
+  if (message.body) out = out.split(message.body).join('[message body]');
+  for (const raw of message.body.split(/\s+/)) {
+    const token = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (token.length >= 4 && /[^\p{L}]/u.test(token)) out = out.split(token).join('[redacted]');
+  }
+  const digits = message.to.replace(/\D/g, '');
+  if (digits.length >= 4) out = out.split(message.to).join(maskPhoneNumber(message.to)).split(digits).join(maskPhoneNumber(digits));
+  // Other long digit runs: phone-like ones keep their country prefix, shorter ones (a code
+  // from an earlier message?) are blanked entirely.
+  out = out.replace(/\+?\d[\d ().-]{4,}\d/g, (match) =>
+    match.startsWith('+') || match.replace(/\D/g, '').length >= 8 ? maskPhoneNumber(match) : '*'.repeat(match.length),
+  );
+  return out.length > 300 ? `${out.slice(0, 300)}…` : out;
+}
