@@ -46,5 +46,6 @@ function workspacePackageJsons() {
       if (entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json'))) found.push(`${parent}/${entry.name}/package.json`);
     }
   }
+  if (existsSync(join(root, 'bench', 'package.json'))) found.push('bench/package.json');
   return found.sort();
 }
