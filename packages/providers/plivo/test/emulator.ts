@@ -1,24 +1,170 @@
-import { type Emulator, type ScriptedResponse, startEmulator } from '@cognito-sms/testkit';
+import { randomUUID } from 'node:crypto';
+import { smsSegments } from '@cognito-sms/core/provider';
+import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '@cognito-sms/testkit';
 
-export const PLIVO_TEST_API_KEY = 'test-api-key-plivo';
+/*
+ * A loopback emulator of Plivo's Send a Message endpoint, written from Plivo's public reference:
+ *
+ * - "Send a Message" (https://docs.plivo.com/docs/messaging/api/message/send-a-message, and the
+ *   older https://www.plivo.com/docs/sms/detailed-reference/api/message/send-a-message/):
+ *   `POST https://api.plivo.com/v1/Account/{auth_id}/Message/`; arguments `src` or
+ *   `powerpack_uuid` (one of them, not both), `dst` (required; `/ - . + ( )` and spaces are
+ *   stripped, then it must start with the country code and be at most 14 characters; several
+ *   numbers joined by `<`), `text` (required for SMS; at most 1600 GSM characters or 737 UCS-2
+ *   characters), `type` (`sms` by default).
+ * - "Overview" (https://docs.plivo.com/docs/messaging/api/overview): HTTP Basic auth, user = Auth
+ *   ID, password = Auth Token; JSON request bodies.
+ * - "Response" (https://docs.plivo.com/docs/messaging/api/response): success `{ api_id, message:
+ *   "message(s) queued", message_uuid: [ … ] }` (HTTP 202 for a send), errors `{ api_id, error }`
+ *   with 400 invalid_parameter, 401 authentication_failed, 404 not_found, 405, 429
+ *   rate_limit_exceeded, 500.
+ * - Bulk messaging (https://docs.plivo.com/docs/messaging/api/message/bulk-messaging): invalid
+ *   destinations are listed in `invalid_number`, valid ones get one `message_uuid` each.
+ * - A single invalid destination answers 400 with "'<number>' is not a valid phone number."
+ *   (as reported in plivo/plivo-node#222); a blocked country answers 403 (geo permissions, the
+ *   SDK's `GeoPermissionError`); an empty balance answers `{ "api_id", "error": "InsufficientCredit" }`
+ *   (micrypt/go-plivo#8; the status is not given there, 400 is assumed); a US/Canada send from a
+ *   sender that is not a Plivo number answers "This caller ID is not allowed for outbound message"
+ *   (Plivo support, "Country-wise restrictions and features").
+ */
 
-/** An error body as Plivo documents it. TODO(plivo): shape it from the API reference. */
-export const plivoError = (status: number, code: string, message = code): ScriptedResponse => ({
-  status,
-  body: { error: { code, message } },
-});
+export const PLIVO_TEST_AUTH_ID = 'MAZDQ1ZJIYMDZHNTBKNW';
+export const PLIVO_TEST_AUTH_TOKEN = 'test-auth-token-plivo-0123456789';
+
+/** One message the emulator queued. */
+export interface PlivoDelivery {
+  readonly messageUuids: string[];
+  /** Sanitized destinations that were accepted. */
+  readonly dst: string[];
+  readonly invalidNumbers: string[];
+  readonly src: string | undefined;
+  readonly powerpackUuid: string | undefined;
+  readonly text: string;
+  readonly type: string;
+  readonly segments: number;
+}
+
+export interface PlivoEmulator extends Emulator {
+  /** Messages queued since the last reset, in order. */
+  readonly delivered: PlivoDelivery[];
+}
+
+export interface PlivoEmulatorOptions {
+  readonly authId?: string;
+  readonly authToken?: string;
+}
+
+const apiId = () => randomUUID();
 
 /**
- * A loopback emulator of Plivo's send endpoint. TODO(plivo): method, path, auth, field
- * checks and the success body from the provider's public API reference (cite it here).
+ * An error answer as Plivo documents it: `{ api_id, error }` with the status.
+ *
+ * @example `emulator.enqueue(plivoError(429, 'rate_limit_exceeded'))`
  */
-export function startPlivoEmulator(): Promise<Emulator> {
-  let next = 1;
-  return startEmulator((request) => {
-    if (request.method !== 'POST' || request.path !== '/messages') return plivoError(404, 'not_found');
-    if (request.headers.authorization !== `Bearer ${PLIVO_TEST_API_KEY}`) return plivoError(401, 'unauthorized');
-    const body = request.json as { to?: string; text?: string } | undefined;
-    if (!body?.to || !body.text) return plivoError(400, 'invalid_request', 'to and text are required');
-    return { status: 200, body: { id: `msg-${next++}` } };
-  });
+export const plivoError = (status: number, error: string, headers?: Record<string, string>): ScriptedResponse => ({
+  status,
+  body: { api_id: apiId(), error },
+  ...(headers ? { headers } : {}),
+});
+
+/** The documented answers, ready to enqueue. */
+export const plivoErrors = {
+  invalidParameter: (detail = 'invalid_parameter') => plivoError(400, detail),
+  invalidNumber: (dst: string) => plivoError(400, `'${dst}' is not a valid phone number.`),
+  callerIdNotAllowed: () => plivoError(400, 'This caller ID is not allowed for outbound message'),
+  insufficientCredit: () => plivoError(400, 'InsufficientCredit'),
+  authenticationFailed: () => plivoError(401, 'authentication_failed'),
+  geoPermission: () => plivoError(403, 'destination country is not enabled in your geo permissions'),
+  notFound: () => plivoError(404, 'not found'),
+  rateLimited: (retryAfterSeconds?: number) =>
+    plivoError(429, 'rate_limit_exceeded', retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) }),
+  serverError: () => plivoError(500, 'server error'),
+} as const;
+
+/** A 202 that queued nothing: every destination was invalid (bulk form of the answer). */
+export const plivoAllInvalid = (dst: string): ScriptedResponse => ({
+  status: 202,
+  body: { api_id: apiId(), message: 'message(s) queued', message_uuid: [], invalid_number: [dst] },
+});
+
+// `dst` sanitization from the reference: these characters are stripped before validation.
+const sanitizeNumber = (value: string) => value.replace(/[/\-.+()\s]/g, '');
+const isValidNumber = (value: string) => /^[1-9]\d{6,13}$/.test(value);
+
+/**
+ * Starts the emulator. Its route checks method, path, Basic auth (the Auth ID in the path must
+ * be the Basic user), the JSON body and the documented argument rules, and queues valid
+ * messages with a fresh UUID each.
+ *
+ * @example
+ * ```ts
+ * const plivo = await startPlivoEmulator();
+ * plivo.enqueue(plivoErrors.rateLimited(1));
+ * ```
+ */
+export async function startPlivoEmulator(options: PlivoEmulatorOptions = {}): Promise<PlivoEmulator> {
+  const authId = options.authId ?? PLIVO_TEST_AUTH_ID;
+  const authToken = options.authToken ?? PLIVO_TEST_AUTH_TOKEN;
+  const delivered: PlivoDelivery[] = [];
+  const route = (request: RecordedRequest): ScriptedResponse => {
+    const match = /^\/v1\/Account\/([^/]+)\/Message\/$/.exec(request.path);
+    if (!match) return plivoError(404, 'not found');
+    if (request.method !== 'POST') return plivoError(405, 'method not allowed');
+    const expected = `Basic ${Buffer.from(`${authId}:${authToken}`).toString('base64')}`;
+    if (request.headers.authorization !== expected || decodeURIComponent(match[1] ?? '') !== authId) {
+      return plivoError(401, 'authentication_failed');
+    }
+    if (!String(request.headers['content-type'] ?? '').includes('application/json')) {
+      return plivoError(400, 'invalid_parameter: the request body must be JSON');
+    }
+    const body = request.json;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return plivoError(400, 'invalid_parameter: the request body is not valid JSON');
+    const { src, powerpack_uuid: powerpackUuid, dst, text, type = 'sms' } = body as Record<string, unknown>;
+    if (src === undefined && powerpackUuid === undefined) {
+      return plivoError(400, 'Neither of src or powerpack uuid present, either one is required');
+    }
+    if (src !== undefined && powerpackUuid !== undefined) {
+      return plivoError(400, 'Either of src or powerpack uuid, both of them are present');
+    }
+    if (typeof dst !== 'string' || dst === '') return plivoError(400, 'invalid_parameter: dst is required');
+    if (type !== 'sms' && type !== 'mms' && type !== 'whatsapp') return plivoError(400, 'invalid_parameter: type must be sms, mms or whatsapp');
+    if (typeof text !== 'string' || text === '') return plivoError(400, 'invalid_parameter: text is required');
+    const info = smsSegments(text);
+    if ((info.encoding === 'GSM-7' && info.units > 1600) || (info.encoding === 'UCS-2' && Array.from(text).length > 737)) {
+      return plivoError(400, 'invalid_parameter: text is too long');
+    }
+    const numbers = dst.split('<').map(sanitizeNumber);
+    const valid = [...new Set(numbers.filter(isValidNumber))];
+    const invalid = numbers.filter((number) => !isValidNumber(number));
+    if (valid.length === 0) return plivoError(400, `'${dst.split('<')[0]}' is not a valid phone number.`);
+    const messageUuids = valid.map(() => randomUUID());
+    delivered.push({
+      messageUuids,
+      dst: valid,
+      invalidNumbers: invalid,
+      src: typeof src === 'string' ? src : undefined,
+      powerpackUuid: typeof powerpackUuid === 'string' ? powerpackUuid : undefined,
+      text,
+      type: String(type),
+      segments: info.segments,
+    });
+    return {
+      status: 202,
+      body: {
+        api_id: apiId(),
+        message: 'message(s) queued',
+        message_uuid: messageUuids,
+        ...(invalid.length > 0 ? { invalid_number: invalid } : {}),
+      },
+    };
+  };
+  const emulator = await startEmulator(route);
+  return {
+    ...emulator,
+    delivered,
+    reset: () => {
+      emulator.reset();
+      delivered.length = 0;
+    },
+  };
 }
