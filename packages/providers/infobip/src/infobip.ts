@@ -1,41 +1,109 @@
-import type { Secret, SendReceipt, SmsProvider } from '@cognito-sms/core/provider';
-import { classifyInfobipResponse, infobipNetworkError } from './errors.js';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { type ProviderDeps, parseRetryAfter, type Secret, type SendReceipt, type SmsMessage, type SmsProvider } from '@cognito-sms/core/provider';
+import {
+  classifyInfobipResponse,
+  classifyInfobipStatus,
+  type InfobipMessageStatus,
+  infobipTransportError,
+  invalidInfobipResponse,
+  isAcceptedStatus,
+  redactor,
+} from './errors.js';
 
 export interface InfobipConfig {
+  /** An API key allowed to send SMS, sent as `Authorization: App <key>`. */
   readonly apiKey: Secret;
-  readonly from: string;
+  /** The account's Base URL, `https://xxxxx.api.infobip.com` (or a proxy / emulator); no trailing slash. */
   readonly baseUrl: string;
+  /** Sender id: alphanumeric (3–11 characters) or numeric (3–14 digits); the account's default when absent. */
+  readonly from?: string | undefined;
+}
+
+/** The path of Infobip's "Send SMS message" operation this adapter calls. */
+export const INFOBIP_SEND_PATH = '/sms/2/text/advanced';
+
+/** The part of Infobip's send response (`SmsResponse`) this adapter reads. */
+interface InfobipSendResponse {
+  readonly bulkId?: unknown;
+  readonly messages?: ReadonlyArray<{
+    readonly messageId?: unknown;
+    readonly status?: InfobipMessageStatus;
+    readonly to?: unknown;
+    readonly smsCount?: unknown;
+  }>;
 }
 
 /**
- * Sends through Infobip's REST API. Built once per container; Node's fetch keeps the
- * connection alive between invocations.
+ * Sends through Infobip's SMS API, `POST {baseUrl}/sms/2/text/advanced` with
+ * `Authorization: App <API key>` and one message to one destination, using Node's global
+ * `fetch`. The endpoint and headers are built once here; undici's pool keeps the connection alive
+ * between invocations of a warm container; the attempt's AbortSignal cancels the request and the
+ * body read. A 200 whose message status is not PENDING/DELIVERED (e.g. REJECTED) is an error.
  *
- * @example `const provider = createInfobipProvider({ apiKey: new Secret('…'), from: '+15005550006', baseUrl })`
+ * Why not `@infobip-api/sdk`: see README.md ("Why REST"): ~381 KB of axios and five APIs for
+ * this one call, no per-call signal, and errors returned (not thrown) with the key inside.
+ *
+ * @throws {ProviderError} classified by `./errors.js` when Infobip does not accept the message.
+ * @example
+ * ```ts
+ * const provider = createInfobipProvider({ apiKey: new Secret('…'), baseUrl: 'https://xxxxx.api.infobip.com', from: 'Acme' });
+ * const { messageId } = await provider.send(message, { signal: AbortSignal.timeout(4000) });
+ * ```
  */
-export function createInfobipProvider(config: InfobipConfig): SmsProvider {
-  // TODO(infobip): use the provider's official SDK if it accepts a base URL and an AbortSignal;
-  // otherwise keep this documented REST call. Path, auth header and fields per its reference.
-  const endpoint = new URL('/messages', config.baseUrl).href;
-  const authorization = `Bearer ${config.apiKey.reveal()}`;
+export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<ProviderDeps>): SmsProvider {
+  const key = config.apiKey.reveal();
+  const endpoint = `${config.baseUrl.replace(/\/+$/, '')}${INFOBIP_SEND_PATH}`;
+  const headers = Object.freeze({
+    authorization: `App ${key}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  });
+
   return {
     id: 'infobip',
-    async send(message, { signal }): Promise<SendReceipt> {
-      let response: Response;
+    async send(message: SmsMessage, { signal }): Promise<SendReceipt> {
+      if (signal.aborted) throw infobipTransportError(signal.reason, signal, true);
+      // "Addresses must be in international format (Example: 41793026727)": E.164 without the +.
+      const to = message.to.replace(/^\+/, '');
+      const redact = redactor([message.body, message.to, to, key]);
+      // A per-destination sender (SMS_SENDERS) wins over INFOBIP_FROM: Infobip takes `from` per message.
+      const from = message.sender ?? config.from;
+      // JSON is UTF-8: Infobip encodes the text as GSM-7 or UCS-2 itself.
+      const request = { messages: [{ destinations: [{ to }], ...(from ? { from } : {}), text: message.body }] };
+      let status: number;
+      let text: string;
+      let retryAfter: string | null;
       try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ to: message.to, from: config.from, text: message.body }),
-          signal,
-        });
+        const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(request), signal });
+        status = response.status;
+        retryAfter = response.headers.get('retry-after');
+        text = await response.text();
       } catch (error) {
-        throw infobipNetworkError(error);
+        throw infobipTransportError(error, signal, false);
+      } finally {
+        // undici marks a connection idle one macrotask after the body is read: a send issued
+        // at once (a quick second invocation) would otherwise open a second connection.
+        await nextMacrotask();
       }
-      const body = (await response.json().catch(() => undefined)) as { id?: unknown } | undefined;
-      if (!response.ok) throw classifyInfobipResponse(response.status, body);
-      if (typeof body?.id !== 'string') throw classifyInfobipResponse(502, body);
-      return { provider: 'infobip', messageId: body.id };
+      const body = parseJson(text);
+      if (status < 200 || status >= 300) throw classifyInfobipResponse(status, body, redact, parseRetryAfter(retryAfter));
+      if (body === undefined) throw invalidInfobipResponse(status, 'not JSON');
+      const [sent] = Array.isArray((body as InfobipSendResponse).messages) ? ((body as InfobipSendResponse).messages ?? []) : [];
+      if (sent === undefined) throw invalidInfobipResponse(status, 'no messages');
+      if (!isAcceptedStatus(sent.status)) throw classifyInfobipStatus(sent.status, redact);
+      if (typeof sent.messageId !== 'string' || sent.messageId === '') throw invalidInfobipResponse(status, 'no messageId');
+      const parts = sent.smsCount;
+      const segments = typeof parts === 'number' && Number.isInteger(parts) && parts > 0 ? parts : undefined;
+      return { provider: 'infobip', messageId: sent.messageId, ...(segments === undefined ? {} : { segments }) };
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,34 +1,181 @@
 import { ProviderError } from '@cognito-sms/core/provider';
 
-// TODO(sinch): the provider's documented error codes. Retryable: the provider did not accept
-// the message and may later (throttled, internal error). Permanent: the same request fails
-// again (invalid number, opted out, blocked destination, bad credentials).
-const RETRYABLE_CODES: ReadonlySet<string> = new Set(['throttled', 'internal_error']);
-const PERMANENT_CODES: ReadonlySet<string> = new Set(['invalid_number', 'opted_out', 'unauthorized']);
-
-/**
- * Turns an HTTP answer that is not a success into a classified ProviderError. Never copies
- * the request body (it holds the code) into the message.
- *
- * @example `throw classifySinchResponse(429, { error: { code: 'throttled' } })`
- */
-export function classifySinchResponse(status: number, body: unknown): ProviderError {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === 'string' ? error.code : `HTTP${status}`;
-  const text = typeof error?.message === 'string' ? error.message : `HTTP ${status}`;
-  const retryable = RETRYABLE_CODES.has(code) || (!PERMANENT_CODES.has(code) && (status === 429 || status >= 500));
-  return new ProviderError({ provider: 'sinch', code, message: text, status, retryable, notAccepted: status === 429 });
+/** How one documented Sinch SMS REST error `code` is treated. */
+export interface SinchCodeClass {
+  /** HTTP status Sinch answers the code with. */
+  readonly status: number;
+  /** Sinch's meaning of the code. */
+  readonly meaning: string;
+  readonly retryable: boolean;
 }
 
-/** A request that never got an answer: refused, reset or timed out. All are retryable. */
-export function sinchNetworkError(cause: unknown): ProviderError {
-  const name = cause instanceof Error ? cause.name : '';
-  const timedOut = name === 'TimeoutError' || name === 'AbortError';
+/**
+ * The `code` values of Sinch's error body `{ code, text }` (sent with 400 and 403), from the SMS
+ * REST API reference ("HTTP Status Codes": developers.sinch.com/docs/sms/api-reference/status-codes,
+ * and the SDKs' `ApiError.Code`) and Sinch's "Common SMS HTTP Statuses and Codes Explained"
+ * (community.sinch.com, article 14163). None is retryable: each describes a request that fails
+ * the same way again.
+ */
+export const SINCH_ERROR_CODES: Readonly<Record<string, SinchCodeClass>> = Object.freeze({
+  syntax_invalid_json: { status: 400, meaning: 'the JSON of the request is invalid', retryable: false },
+  syntax_invalid_parameter_format: {
+    status: 400,
+    meaning: 'a field has an invalid format, e.g. a badly formatted phone number',
+    retryable: false,
+  },
+  syntax_constraint_violation: {
+    status: 400,
+    meaning: 'the request breaks a constraint of the API, e.g. a required field is missing',
+    retryable: false,
+  },
+  unknown_group: { status: 403, meaning: 'a referenced group id is unknown', retryable: false },
+  unknown_campaign: { status: 403, meaning: 'the campaign id does not match the sender', retryable: false },
+  missing_callback_url: { status: 403, meaning: 'a callback was requested but no URL is configured', retryable: false },
+  blocked_account: { status: 403, meaning: 'the Sinch account is blocked', retryable: false },
+  illegal_number_type: { status: 403, meaning: 'the destination number type is not allowed for this region', retryable: false },
+});
+
+/** How an HTTP status without a known `code` is treated (the reference's status table). */
+interface StatusClass {
+  readonly meaning: string;
+  readonly retryable: boolean;
+  /** Sinch cannot have processed the request, so trying again cannot duplicate the SMS. */
+  readonly notAccepted: boolean;
+}
+
+const STATUSES: Readonly<Record<number, StatusClass>> = {
+  400: { meaning: 'the request does not conform to the API', retryable: false, notAccepted: false },
+  401: { meaning: 'the API token is invalid for this service plan', retryable: false, notAccepted: false },
+  403: { meaning: 'the request is valid but cannot be performed', retryable: false, notAccepted: false },
+  404: { meaning: 'the path is invalid: check SINCH_SERVICE_PLAN_ID and the base URL', retryable: false, notAccepted: false },
+  405: { meaning: 'the path does not accept this method', retryable: false, notAccepted: false },
+  415: { meaning: 'the Content-Type is missing or unsupported', retryable: false, notAccepted: false },
+  429: { meaning: 'too many outstanding requests (rate limited)', retryable: true, notAccepted: true },
+  // "An unexpected internal error occurred and the request was not processed."
+  500: { meaning: 'internal error; the request was not processed', retryable: true, notAccepted: true },
+  // "The service is unable to perform the request at this point."
+  503: { meaning: 'service unavailable; the request was not performed', retryable: true, notAccepted: true },
+};
+
+/** Removes from provider text anything that could be the message, the number or a credential. */
+export type Redact = (text: string) => string;
+
+/**
+ * Builds a {@link Redact} that blanks the given values (the text, the number with and without `+`,
+ * the token) and then any run of four or more digits (a code or a number in another format).
+ *
+ * @example `redactor(['Your code is 123456', '+447700900123'])('bad +447700900123') // 'bad [redacted]'`
+ */
+export function redactor(values: readonly string[]): Redact {
+  const present = values.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
+  return (text) => {
+    let result = text;
+    for (const value of present) result = result.split(value).join('[redacted]');
+    return result.replace(/\d{4,}/g, '[digits]').slice(0, 300);
+  };
+}
+
+/** Sinch's error bodies: `{ code, text }` (400, 403), or the gateway's `{ error: { code, message, status } }`. */
+interface SinchErrorBody {
+  readonly code?: unknown;
+  readonly text?: unknown;
+  readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly status?: unknown };
+}
+
+/**
+ * Turns an HTTP answer other than 2xx into a classified {@link ProviderError}: the code is Sinch's
+ * `code` (or the gateway's `error.status`, else `HTTP_<status>`), the message Sinch's `text`,
+ * redacted. A known code decides the class; otherwise the status does (429 and 5xx retryable,
+ * other 4xx permanent).
+ *
+ * @example `throw classifySinchResponse(400, { code: 'syntax_invalid_parameter_format', text: 'Invalid MSISDN' }, redact)`
+ */
+export function classifySinchResponse(status: number, body: unknown, redact: Redact, retryAfterMs?: number): ProviderError {
+  const parsed = (typeof body === 'object' && body !== null ? body : {}) as SinchErrorBody;
+  const code =
+    typeof parsed.code === 'string' && parsed.code !== ''
+      ? parsed.code
+      : typeof parsed.error?.status === 'string' && parsed.error.status !== ''
+        ? parsed.error.status
+        : `HTTP_${status}`;
+  const text = typeof parsed.text === 'string' ? parsed.text : typeof parsed.error?.message === 'string' ? parsed.error.message : '';
+  const known = SINCH_ERROR_CODES[code];
+  const byStatus: StatusClass = STATUSES[status] ?? {
+    meaning: status >= 500 ? 'server error' : 'client error',
+    retryable: status >= 500,
+    notAccepted: false,
+  };
+  // 429 proves the message was not taken, whatever the body says.
+  const retryable = status === 429 || (known ? known.retryable : byStatus.retryable);
+  const meaning = known?.meaning ?? byStatus.meaning;
+  const detail = text === '' ? '' : `: ${redact(text)}`;
   return new ProviderError({
     provider: 'sinch',
-    code: timedOut ? 'Timeout' : 'NetworkError',
-    message: timedOut ? 'no answer before the deadline' : 'the API could not be reached',
-    retryable: true,
-    cause,
+    code,
+    message: `Sinch answered HTTP ${status} ${code} (${meaning})${detail}`,
+    status,
+    retryable,
+    notAccepted: byStatus.notAccepted,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
+}
+
+/**
+ * A 2xx answer that is not a batch with an `id`. Sinch may have queued the message, so it is not
+ * retryable (a retry could send the code twice).
+ *
+ * @example `throw invalidSinchResponse(201, 'no batch id')`
+ */
+export function invalidSinchResponse(status: number, what: string): ProviderError {
+  return new ProviderError({
+    provider: 'sinch',
+    code: 'InvalidResponse',
+    message: `Sinch answered HTTP ${status} without a usable batch (${what}); the message may have been queued`,
+    status,
+    retryable: false,
+  });
+}
+
+/** Connection failures that prove no request reached Sinch. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A request that got no HTTP answer: the signal fired (`Timeout`), or the connection failed.
+ * All are retryable; only a refused/unresolvable connection or a signal that had fired before
+ * the request left is `notAccepted`. The cause is kept only as its name and code: `fetch`
+ * errors can carry the request.
+ *
+ * @example `throw sinchTransportError(error, signal, false)`
+ */
+export function sinchTransportError(error: unknown, signal: AbortSignal, sentNothing: boolean): ProviderError {
+  if (signal.aborted) {
+    return new ProviderError({
+      provider: 'sinch',
+      code: 'Timeout',
+      message: sentNothing
+        ? 'the attempt had no time left; nothing was sent'
+        : 'no answer from Sinch before the deadline; the message may have been accepted',
+      retryable: true,
+      notAccepted: sentNothing,
+    });
+  }
+  const code = networkCode(error);
+  return new ProviderError({
+    provider: 'sinch',
+    code: 'NetworkError',
+    message: `the Sinch API could not be reached (${code ?? (error instanceof Error ? error.name : 'unknown')})`,
+    retryable: true,
+    notAccepted: code !== undefined && NOT_CONNECTED.has(code),
+    cause: { name: error instanceof Error ? error.name : typeof error, code },
+  });
+}
+
+/** `fetch` (undici) wraps the socket error: `TypeError('fetch failed', { cause: { code } })`. */
+function networkCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

@@ -1,24 +1,53 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
 import { z } from 'zod';
-import { createSinchProvider, type SinchConfig } from './sinch.js';
+import { createSinchProvider, SINCH_REGIONS, type SinchConfig } from './sinch.js';
 
-export { createSinchProvider } from './sinch.js';
-export type { SinchConfig } from './sinch.js';
+export { createSinchProvider, SINCH_REGIONS, sinchRegionUrl } from './sinch.js';
+export type { SinchConfig, SinchRegion } from './sinch.js';
+export { classifySinchResponse, SINCH_ERROR_CODES } from './errors.js';
+export type { SinchCodeClass } from './errors.js';
+
+const baseUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://eu.sms.api.sinch.com' })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // already reported by z.url
+      const url = new URL(value);
+      return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    },
+    { error: 'must not carry a query string, fragment or credentials: /xms/v1/{service plan id}/batches is appended to it' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''))
+  .optional();
 
 /**
- * Sinch adapter. `SMS_PROVIDER=sinch`; settings in `SINCH_*` variables (see README.md).
+ * Sends through Sinch's SMS REST API (`POST /xms/v1/{service_plan_id}/batches`, Bearer API
+ * token). `SMS_PROVIDER=sinch`.
  *
- * @example `SMS_PROVIDER=sinch SINCH_API_KEY=… SINCH_FROM=+15005550006`
+ * | env | required | default | meaning |
+ * | --- | --- | --- | --- |
+ * | `SINCH_SERVICE_PLAN_ID` | yes | | service plan id (letters and digits) |
+ * | `SINCH_API_TOKEN` | yes | | the plan's API token (secret) |
+ * | `SINCH_FROM` | no | Sinch's default originator | sender number, short code or alphanumeric id |
+ * | `SINCH_REGION` | no | `us` | `us`, `eu`, `au`, `br` or `ca` |
+ * | `SINCH_BASE_URL` | no | `https://{region}.sms.api.sinch.com` | another host: a proxy, an emulator |
+ *
+ * @example `SMS_PROVIDER=sinch SINCH_SERVICE_PLAN_ID=jd63jf88477ll123ab4567cd89012ef3 SINCH_API_TOKEN=… SINCH_REGION=eu SINCH_FROM=Acme`
  */
 const sinch = defineProvider<SinchConfig>({
   id: 'sinch',
   config: z.object({
-    // TODO(sinch): the provider's credentials, sender and options, as its API reference names them.
-    apiKey: secretString(),
-    from: z.string().min(1, 'is required: the sender number or alphanumeric sender id'),
-    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.sinch.example'),
+    servicePlanId: z
+      .string({ error: 'is required: the service plan id from the Sinch dashboard (SMS → APIs)' })
+      .trim()
+      .min(1, { error: 'is required: the service plan id from the Sinch dashboard (SMS → APIs)', abort: true })
+      .regex(/^[A-Za-z0-9]+$/, 'must be the service plan id: letters and digits only (e.g. jd63jf88477ll123ab4567cd89012ef3)'),
+    apiToken: secretString(),
+    from: z.string().trim().min(1, 'must not be blank: a number, short code or alphanumeric sender id').optional(),
+    region: z.enum(SINCH_REGIONS, { error: `must be one of ${SINCH_REGIONS.join(', ')}` }).default('us'),
+    baseUrl,
   }),
-  create: (config) => createSinchProvider(config),
+  create: (config, deps) => createSinchProvider(config, deps),
 });
 
 export default sinch;
