@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import { sharedProject } from '../../vitest.shared.js';
 
-export default sharedProject('cdk');
+// The first synthesis in a process loads much of aws-cdk-lib (seconds on a busy machine).
+export default mergeConfig(sharedProject('cdk'), { test: { testTimeout: 120_000, hookTimeout: 120_000 } });

@@ -1,0 +1,308 @@
+import { Annotations, CfnOutput, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { attachTriggerCommand } from './attach-command.js';
+import { DEFAULT_BUNDLE_DIR, requireBundle } from './bundle.js';
+import { InvalidSenderPropsError } from './errors.js';
+
+/** Cognito's service principal: it encrypts codes with the key and invokes the function. */
+export const COGNITO_SERVICE_PRINCIPAL = 'cognito-idp.amazonaws.com';
+
+/** Variables the construct sets itself; `environment` may not override them. */
+export const RESERVED_ENVIRONMENT = ['KMS_KEY_ARN', 'SMS_PROVIDER', 'COGNITO_USER_POOL_IDS'] as const;
+
+export interface CognitoSmsSenderProps {
+  /**
+   * The user pool whose SMS this function sends. A `UserPool` of the same stack gets the
+   * trigger and key attached; a pool imported with `UserPool.fromUserPoolId` gets everything
+   * but the attachment, which the `AttachTriggerCommand` output does (see docs/deploy.md).
+   */
+  readonly userPool: IUserPool;
+  /** Provider ids tried in this order (`SMS_PROVIDER`), e.g. `['twilio']` or `['twilio', 'sns']`. */
+  readonly providers: readonly string[];
+  /** More variables for the handler, e.g. the provider's `TWILIO_*` settings. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Secrets the function may read (`secretsmanager:GetSecretValue`); no other secret is readable. */
+  readonly secrets?: readonly ISecret[];
+  /**
+   * The pool's custom sender key. Default: a new symmetric key with rotation and the key policy
+   * Cognito needs. A key of this stack gets that policy statement added; for an imported key
+   * the construct warns and prints the statement to add.
+   */
+  readonly kmsKey?: kms.IKey;
+  /**
+   * The function code. Default: the zip `npm run bundle -- --providers <ids>` wrote to
+   * `packages/handler/dist-lambda/`; synthesis fails with the command to run if it is missing.
+   */
+  readonly code?: lambda.Code;
+  /** Where to look for bundles. Default: this repository's `packages/handler/dist-lambda/`. */
+  readonly bundleDir?: string;
+  /** Default: arm64 (or the architecture recorded in the bundle's manifest). */
+  readonly architecture?: lambda.Architecture;
+  /** Default: 256 MB (more memory is more CPU: a faster cold start). */
+  readonly memorySize?: number;
+  /** Default: 10 seconds: room for a failover after one slow provider attempt. */
+  readonly timeout?: Duration;
+  /** Lambda's asynchronous retries after a failed invocation (0 to 2). Default: 2. */
+  readonly retryAttempts?: number;
+  /** How long an event may wait for an attempt before going to the failure queue. Default: 1 hour. */
+  readonly maxEventAge?: Duration;
+  /** Default: one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /** Actions for both alarms, e.g. `new SnsAction(topic)`. */
+  readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
+}
+
+/** The pool's own CloudFormation resource when it is defined in this app, not imported. */
+function cfnUserPoolOf(pool: IUserPool): CfnResource | undefined {
+  const child = pool.node.defaultChild;
+  return child && CfnResource.isCfnResource(child) && child.cfnResourceType === 'AWS::Cognito::UserPool' ? child : undefined;
+}
+
+/**
+ * Cognito's CustomSMSSender trigger, wired safely: the KMS key (or yours) with the key policy
+ * Cognito needs, the cognito-sms handler (nodejs22.x, arm64) allowed to decrypt only this
+ * pool's codes with that key and to read only the named secrets, Cognito's invoke permission
+ * scoped to the pool, an encrypted queue for invocations that still fail after Lambda's
+ * retries, and alarms on function errors and on that queue.
+ *
+ * @example
+ * ```ts
+ * const pool = new UserPool(this, 'Pool', { signInAliases: { phone: true } });
+ * const twilio = Secret.fromSecretNameV2(this, 'Twilio', 'cognito-sms/twilio');
+ * new CognitoSmsSender(this, 'Sms', {
+ *   userPool: pool,
+ *   providers: ['twilio'],
+ *   secrets: [twilio],
+ *   environment: {
+ *     TWILIO_ACCOUNT_SID: twilio.secretValueFromJson('accountSid').unsafeUnwrap(),
+ *     TWILIO_AUTH_TOKEN: twilio.secretValueFromJson('authToken').unsafeUnwrap(),
+ *     TWILIO_FROM: '+15005550006',
+ *   },
+ * });
+ * ```
+ */
+export class CognitoSmsSender extends Construct {
+  /** The handler function. */
+  readonly function: lambda.Function;
+  /** The key Cognito encrypts codes with (created here unless `kmsKey` was given). */
+  readonly key: kms.IKey;
+  /** Invocations that failed after every retry (or waited longer than `maxEventAge`). */
+  readonly failedInvocations: sqs.Queue;
+  /** In alarm when the function reported at least one error in 5 minutes. */
+  readonly errorsAlarm: cloudwatch.Alarm;
+  /** In alarm while the failure queue holds a message. */
+  readonly failedInvocationsAlarm: cloudwatch.Alarm;
+  /** True when the trigger is attached to the pool by this stack (pool defined in the same stack). */
+  readonly triggerAttached: boolean;
+  /**
+   * For an imported pool: the command that attaches the trigger and key while keeping the
+   * pool's other settings (also the `AttachTriggerCommand` output). Undefined otherwise.
+   */
+  readonly attachTriggerCommand: string | undefined;
+
+  constructor(scope: Construct, id: string, props: CognitoSmsSenderProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const providers = [...props.providers];
+    if (providers.length === 0 || providers.some((p) => p.trim() === '' || p.includes(','))) {
+      throw new InvalidSenderPropsError('providers', 'must name at least one provider id, each without commas, e.g. ["twilio"]');
+    }
+    const reserved = Object.keys(props.environment ?? {}).filter((name) => (RESERVED_ENVIRONMENT as readonly string[]).includes(name));
+    if (reserved.length > 0) {
+      throw new InvalidSenderPropsError(
+        'environment',
+        `${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} set by the construct itself`,
+      );
+    }
+
+    const cfnPool = cfnUserPoolOf(props.userPool);
+    if (cfnPool && Stack.of(cfnPool) !== stack) {
+      throw new InvalidSenderPropsError(
+        'userPool',
+        `is defined in stack ${Stack.of(cfnPool).stackName}: create CognitoSmsSender in that stack (the pool and the function refer to each other), or import the pool with UserPool.fromUserPoolId and attach the trigger with the AttachTriggerCommand output`,
+      );
+    }
+    const existing = cfnPool
+      ? (stack.resolve((cfnPool as unknown as { lambdaConfig?: unknown }).lambdaConfig) as PoolLambdaConfig | undefined)
+      : undefined;
+    if (existing?.customSmsSender) {
+      throw new InvalidSenderPropsError(
+        'userPool',
+        'already has a CustomSMSSender trigger; remove it (lambdaTriggers.customSmsSender) so this construct can attach its own',
+      );
+    }
+
+    this.key =
+      props.kmsKey ??
+      new kms.Key(this, 'Key', {
+        description: 'cognito-sms: Cognito encrypts the codes it sends to the CustomSMSSender trigger with this key',
+        enableKeyRotation: true,
+      });
+    if (existing?.kmsKeyId !== undefined && JSON.stringify(existing.kmsKeyId) !== JSON.stringify(stack.resolve(this.key.keyArn))) {
+      throw new InvalidSenderPropsError(
+        'kmsKey',
+        'the user pool already has a different customSenderKmsKey (a pool has one key for all custom senders): pass that key as kmsKey',
+      );
+    }
+
+    // Same stack: the pool's LambdaConfig names the key, so the key policy cannot name the pool
+    // (a dependency cycle CloudFormation refuses); it admits this account's pools in this region
+    // and the invoke permission and the function's decrypt condition still name this pool only.
+    const sourceArn = cfnPool
+      ? stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })
+      : props.userPool.userPoolArn;
+    const cognitoEncrypts = new iam.PolicyStatement({
+      sid: 'AllowCognitoToEncryptCodesForTheUserPool',
+      principals: [new iam.ServicePrincipal(COGNITO_SERVICE_PRINCIPAL)],
+      actions: ['kms:CreateGrant', 'kms:Encrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': sourceArn },
+      },
+    });
+    if (!this.key.addToResourcePolicy(cognitoEncrypts, true).statementAdded) {
+      Annotations.of(this).addWarningV2(
+        '@cognito-sms/cdk:importedKey',
+        `kmsKey is imported, so its key policy is not managed here. Cognito needs this statement in it: ${JSON.stringify(stack.resolve(cognitoEncrypts.toStatementJson()))}`,
+      );
+    }
+
+    const bundle = props.code ? undefined : requireBundle(providers, props.bundleDir ?? DEFAULT_BUNDLE_DIR);
+    const code = props.code ?? lambda.Code.fromAsset(bundle?.zipPath as string);
+    const architecture =
+      props.architecture ?? (bundle?.manifest.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64);
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    // An explicit role instead of AWSLambdaBasicExecutionRole: logs to its own group only.
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'cognito-sms CustomSMSSender function',
+    });
+    logGroup.grantWrite(role);
+    for (const secret of props.secrets ?? []) secret.grantRead(role);
+
+    this.failedInvocations = new sqs.Queue(this, 'FailedInvocations', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: `cognito-sms: Cognito CustomSMSSender trigger (${providers.join(', ')})`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture,
+      handler: 'index.handler',
+      code,
+      role,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup,
+      environment: {
+        ...props.environment,
+        KMS_KEY_ARN: this.key.keyArn,
+        SMS_PROVIDER: providers.join(','),
+        // Same stack: the pool names the function, so the function cannot name the pool.
+        ...(cfnPool ? {} : { COGNITO_USER_POOL_IDS: props.userPool.userPoolId }),
+      },
+      // Cognito invokes custom sender triggers asynchronously: these govern its retries.
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: props.maxEventAge ?? Duration.hours(1),
+      onFailure: new SqsDestination(this.failedInvocations),
+    });
+
+    // Decrypt with this key only, and only what Cognito encrypted for this pool (the Encryption
+    // SDK passes the message's encryption context, which holds `userpool-id`, to KMS). A policy
+    // of its own: the function must not depend on it, or a same-stack pool would be a cycle.
+    new iam.Policy(this, 'DecryptPolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DecryptCodesOfTheUserPool',
+          actions: ['kms:Decrypt'],
+          resources: [this.key.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:userpool-id': props.userPool.userPoolId } },
+        }),
+      ],
+    });
+
+    this.function.addPermission('CognitoInvoke', {
+      principal: new iam.ServicePrincipal(COGNITO_SERVICE_PRINCIPAL),
+      action: 'lambda:InvokeFunction',
+      sourceArn: props.userPool.userPoolArn,
+      sourceAccount: stack.account,
+    });
+
+    if (cfnPool) {
+      // UserPool.addTrigger refuses a custom sender unless the pool was created with
+      // customSenderKmsKey, so the two LambdaConfig members are set on the resource directly.
+      cfnPool.addPropertyOverride('LambdaConfig.CustomSMSSender', { LambdaArn: this.function.functionArn, LambdaVersion: 'V1_0' });
+      cfnPool.addPropertyOverride('LambdaConfig.KMSKeyID', this.key.keyArn);
+      this.triggerAttached = true;
+      this.attachTriggerCommand = undefined;
+    } else {
+      this.triggerAttached = false;
+      this.attachTriggerCommand = attachTriggerCommand({
+        userPoolId: props.userPool.userPoolId,
+        functionArn: this.function.functionArn,
+        keyArn: this.key.keyArn,
+      });
+      new CfnOutput(this, 'AttachTriggerCommand', {
+        description: 'Attaches the CustomSMSSender trigger and key to the imported pool, keeping its other settings (AWS CLI + jq)',
+        value: this.attachTriggerCommand,
+      });
+    }
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription:
+        'cognito-sms: the CustomSMSSender function failed; a user may be waiting for a code (Lambda retries, then queues the event)',
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failedInvocationsAlarm = new cloudwatch.Alarm(this, 'FailedInvocationsAlarm', {
+      alarmDescription: 'cognito-sms: an SMS could not be delivered after every retry; the event is in the failed-invocations queue',
+      metric: this.failedInvocations.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const action of props.alarmActions ?? []) {
+      this.errorsAlarm.addAlarmAction(action);
+      this.failedInvocationsAlarm.addAlarmAction(action);
+    }
+
+    // cdk-nag (AwsSolutions) findings that are deliberate, each with its reason.
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The handler is built and tested for nodejs22.x (esbuild target node22); a newer runtime is adopted by changing the bundle target and the runtime together.',
+    });
+    Validations.of(this.failedInvocations).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the function's asynchronous on-failure destination, i.e. the dead-letter queue itself; a queue behind it would have no consumer.",
+    });
+  }
+}
+
+/** The members of the pool's resolved LambdaConfig this construct checks. */
+interface PoolLambdaConfig {
+  readonly customSmsSender?: unknown;
+  readonly kmsKeyId?: unknown;
+}

@@ -1,0 +1,241 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { cognitoEvent, encryptLikeCognito, type LoopbackKms, startLoopbackKms } from '@cognito-sms/testkit';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const script = join(packageDir, 'scripts', 'bundle.mjs');
+// The built-in providers are the handler's @cognito-sms/provider-* dependencies.
+const PROVIDER_IDS = Object.keys(
+  (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+)
+  .filter((name) => name.startsWith('@cognito-sms/provider-'))
+  .map((name) => name.slice('@cognito-sms/provider-'.length))
+  .sort();
+
+interface Metafile {
+  inputs: Record<string, unknown>;
+}
+interface Manifest {
+  name: string;
+  providers: string[];
+  architecture: string;
+  runtime: string;
+  handler: string;
+  zip: string;
+  zipBytes: number;
+  zipSha256: string;
+  files: Record<string, number>;
+}
+
+const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
+
+/** Built-in provider ids and, for each, the third-party packages its adapter depends on (its SDK). */
+async function providerSdks(): Promise<Map<string, string[]>> {
+  const handlerManifest = await readJson<{ dependencies: Record<string, string> }>(join(packageDir, 'package.json'));
+  const ids = Object.keys(handlerManifest.dependencies)
+    .filter((name) => name.startsWith('@cognito-sms/provider-'))
+    .map((name) => name.slice('@cognito-sms/provider-'.length));
+  const shared = new Set(Object.keys(handlerManifest.dependencies));
+  const sdks = new Map<string, string[]>();
+  for (const id of ids) {
+    const manifest = await readJson<{ dependencies?: Record<string, string> }>(join(packageDir, '..', 'providers', id, 'package.json'));
+    sdks.set(
+      id,
+      Object.keys(manifest.dependencies ?? {}).filter((dep) => !dep.startsWith('@cognito-sms/') && dep !== 'zod' && !shared.has(dep)),
+    );
+  }
+  return sdks;
+}
+
+/** The packages and workspace sources that went into a bundle, from esbuild's metafile. */
+const inputsOf = (meta: Metafile) => Object.keys(meta.inputs).map((path) => path.replaceAll('\\', '/'));
+const includesPackage = (inputs: string[], pkg: string) => inputs.some((path) => path.includes(`node_modules/${pkg}/`));
+const includesProviderSource = (inputs: string[], id: string) => inputs.some((path) => path.includes(`providers/${id}/src/`));
+
+/** Runs a bundle's `index.handler` in a fresh Node process, as Lambda would: env first, then import. */
+async function invokeBundle(dir: string, env: Record<string, string>, event: unknown) {
+  const program = `
+    const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+    const receipt = await handler(JSON.parse(process.env.TEST_EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 });
+    process.stdout.write('RECEIPT ' + JSON.stringify(receipt) + '\\n');`;
+  return run(process.execPath, ['--input-type=module', '-e', program], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', TEST_EVENT: JSON.stringify(event), ...env },
+  });
+}
+
+describe('Script: npm run bundle', () => {
+  let outdir: string;
+  let kms: LoopbackKms;
+  let sdks: Map<string, string[]>;
+
+  beforeAll(async () => {
+    outdir = await mkdtemp(join(tmpdir(), 'cognito-sms-bundle-'));
+    sdks = await providerSdks();
+    kms = await startLoopbackKms();
+    // Act once for the file: the default run (one bundle per provider, plus "all").
+    await run(process.execPath, [script, '--outdir', outdir, '--metafile'], { cwd: packageDir });
+  }, 120_000);
+
+  afterAll(async () => {
+    await kms?.close();
+    if (outdir) await rm(outdir, { recursive: true, force: true });
+  });
+
+  it('knows every built-in provider, including console and the ones the issue names', () => {
+    expect(PROVIDER_IDS).toEqual(expect.arrayContaining(['console', 'end-user-messaging', 'messagebird', 'sns', 'twilio', 'vonage']));
+    expect([...sdks.keys()].sort()).toEqual(PROVIDER_IDS);
+  });
+
+  it.each(PROVIDER_IDS)('builds a %s bundle that contains its adapter and no other provider or provider SDK', async (id) => {
+    // Assess
+    const inputs = inputsOf(await readJson<Metafile>(join(outdir, `${id}.meta.json`)));
+    expect(includesProviderSource(inputs, id)).toBe(true);
+    for (const [other, otherSdks] of sdks) {
+      if (other === id) continue;
+      expect(includesProviderSource(inputs, other), `${id} bundle holds the ${other} adapter`).toBe(false);
+      for (const pkg of otherSdks.filter((p) => !(sdks.get(id) ?? []).includes(p))) {
+        expect(includesPackage(inputs, pkg), `${id} bundle holds ${other}'s SDK ${pkg}`).toBe(false);
+      }
+    }
+    // The provider map is the generated one, never the source listing every provider.
+    expect(inputs).toContain('src/providers.ts');
+    const manifest = await readJson<Manifest>(join(outdir, `${id}.manifest.json`));
+    expect(manifest).toMatchObject({ name: id, providers: [id], architecture: 'arm64', runtime: 'nodejs22.x', handler: 'index.handler' });
+  });
+
+  it('names the exact SDK packages of the sns bundle and keeps twilio, Vonage and MessageBird out of it', async () => {
+    const inputs = inputsOf(await readJson<Metafile>(join(outdir, 'sns.meta.json')));
+    for (const pkg of ['twilio', '@vonage/sms', '@vonage/auth', 'messagebird', '@aws-sdk/client-pinpoint-sms-voice-v2']) {
+      expect(includesPackage(inputs, pkg), pkg).toBe(false);
+    }
+    const twilio = inputsOf(await readJson<Metafile>(join(outdir, 'twilio.meta.json')));
+    for (const pkg of ['@aws-sdk/client-sns', '@vonage/sms', '@vonage/auth', 'messagebird', '@aws-sdk/client-pinpoint-sms-voice-v2']) {
+      expect(includesPackage(twilio, pkg), pkg).toBe(false);
+    }
+  });
+
+  it('builds the "all" bundle with every adapter, each in a lazily imported chunk', async () => {
+    const manifest = await readJson<Manifest>(join(outdir, 'all.manifest.json'));
+    expect(manifest.providers).toEqual(PROVIDER_IDS);
+    const inputs = inputsOf(await readJson<Metafile>(join(outdir, 'all.meta.json')));
+    for (const id of manifest.providers) expect(includesProviderSource(inputs, id)).toBe(true);
+    const index = await readFile(join(outdir, 'all', 'index.mjs'), 'utf8');
+    expect(index).toMatch(/import\(["']\.\/chunks\//);
+  });
+
+  it('writes a zip of the .mjs files only, readable by the Lambda runtime user, with a source map beside it', async () => {
+    // Prepare
+    const manifest = await readJson<Manifest>(join(outdir, 'twilio.manifest.json'));
+    const zip = await readFile(join(outdir, 'twilio.zip'));
+    // Act
+    const entries = Object.keys(unzipSync(zip));
+    // Assess
+    expect(entries).toContain('index.mjs');
+    expect(entries.every((entry) => entry.endsWith('.mjs'))).toBe(true);
+    expect(entries.sort()).toEqual(
+      Object.keys(manifest.files)
+        .filter((f) => f.endsWith('.mjs'))
+        .sort(),
+    );
+    expect(manifest.files['index.mjs.map']).toBeGreaterThan(0);
+    expect(manifest.zipBytes).toBe(zip.length);
+    // Central directory entry of index.mjs: made by Unix (3), external attributes 0100644.
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(zip[central + 5]).toBe(3);
+    expect(zip.readUInt32LE(central + 38) >>> 16).toBe(0o100644);
+  });
+
+  it('runs the unzipped console bundle on its own: decrypts a Cognito code through KMS and sends it', async () => {
+    // Prepare: the zip extracted where no node_modules can help it.
+    const dir = await mkdtemp(join(tmpdir(), 'cognito-sms-lambda-'));
+    for (const [file, bytes] of Object.entries(unzipSync(await readFile(join(outdir, 'console.zip'))))) {
+      await mkdir(dirname(join(dir, file)), { recursive: true });
+      await writeFile(join(dir, file), bytes);
+    }
+    const keyArn = kms.keyArns[0] as string;
+    const code = await encryptLikeCognito({ plaintext: '246810', keyArn, userPoolId: 'eu-west-1_TestPool1', kms });
+    // Act
+    const { stdout } = await invokeBundle(
+      dir,
+      {
+        KMS_KEY_ARN: keyArn,
+        SMS_PROVIDER: 'console',
+        AWS_REGION: kms.region,
+        AWS_ACCESS_KEY_ID: 'AKIDBUNDLE',
+        AWS_SECRET_ACCESS_KEY: 'bundle-secret',
+        AWS_ENDPOINT_URL_KMS: kms.endpoint,
+      },
+      cognitoEvent('CustomSMSSender_SignUp', { code }),
+    );
+    await rm(dir, { recursive: true, force: true });
+    // Assess
+    const sms = stdout.split('\n').find((line) => line.startsWith('{"provider":"console"'));
+    expect(JSON.parse(sms ?? '{}')).toMatchObject({ to: '+447700900123', body: expect.stringContaining('246810') });
+    expect(stdout).toMatch(/RECEIPT \{"provider":"console"/);
+  });
+
+  it('refuses at cold start a provider that is not in the bundle, naming the ones that are', async () => {
+    // Act
+    const failure = await invokeBundle(
+      join(outdir, 'twilio'),
+      { KMS_KEY_ARN: kms.keyArns[0] as string, SMS_PROVIDER: 'sns', AWS_REGION: kms.region },
+      cognitoEvent('CustomSMSSender_SignUp'),
+    ).catch((error: { stderr: string; stdout: string }) => error);
+    // Assess
+    expect(failure).toHaveProperty('stderr');
+    const text = `${(failure as { stdout: string }).stdout}${(failure as { stderr: string }).stderr}`;
+    // The configuration error names the variable and offers only the bundle's providers: twilio.
+    const issue = text.split('\n').find((line) => line.trim().startsWith('- SMS_PROVIDER:')) ?? '';
+    expect(issue).toMatch(/"sns"/);
+    expect(issue).toMatch(/\(twilio\)/);
+    expect(issue).not.toMatch(/vonage|messagebird|console/);
+  });
+
+  it('records --arch in the manifest and builds the same bytes for x86_64 as for arm64', async () => {
+    // Prepare: a sibling directory, so the source maps' relative paths (and chunk hashes) match.
+    const other = await mkdtemp(join(tmpdir(), 'cognito-sms-bundle-'));
+    // Act
+    const { stdout } = await run(process.execPath, [script, '--providers', 'console', '--arch', 'x86_64', '--outdir', other], {
+      cwd: packageDir,
+    });
+    // Assess
+    const x86 = await readJson<Manifest>(join(other, 'console.manifest.json'));
+    const arm = await readJson<Manifest>(join(outdir, 'console.manifest.json'));
+    await rm(other, { recursive: true, force: true });
+    expect(x86.architecture).toBe('x86_64');
+    expect(x86.zipSha256).toBe(arm.zipSha256);
+    expect(stdout).toMatch(/console\s+console\s+x86_64\s+\d+/);
+  });
+
+  it('puts several providers in one bundle named after the sorted ids, taking args after the `--` pnpm passes on', async () => {
+    const other = join(outdir, 'pair');
+    const { stdout } = await run(process.execPath, [script, '--', '--providers', 'twilio,sns', '--outdir', other, '--metafile'], {
+      cwd: packageDir,
+    });
+    const manifest = await readJson<Manifest>(join(other, 'sns+twilio.manifest.json'));
+    expect(manifest.providers).toEqual(['sns', 'twilio']);
+    const inputs = inputsOf(await readJson<Metafile>(join(other, 'sns+twilio.meta.json')));
+    expect(includesProviderSource(inputs, 'sns') && includesProviderSource(inputs, 'twilio')).toBe(true);
+    expect(includesProviderSource(inputs, 'vonage')).toBe(false);
+    expect(stdout).toContain('zip KB');
+  });
+
+  it('exits with 2 and names the built-in providers when an id is unknown', async () => {
+    const failure = await run(process.execPath, [script, '--providers', 'carrier-pigeon', '--outdir', join(outdir, 'none')], {
+      cwd: packageDir,
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 2 });
+    expect((failure as { stderr: string }).stderr).toContain(
+      `unknown provider id(s): carrier-pigeon; built-in providers: ${PROVIDER_IDS.join(', ')}`,
+    );
+  });
+});
