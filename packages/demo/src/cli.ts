@@ -5,22 +5,26 @@ import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TRIGGER_SOURCES, type TriggerSource } from '@cognito-sms/core';
 import { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID, encryptLikeCognito, escapeLikeCognito, startLoopbackKms } from '@cognito-sms/testkit';
+import { DEMO_AWS_CREDENTIALS, EMULATED_PROVIDERS } from './emulated-providers.js';
 
 const USAGE = `Usage: npm run demo -- [options]
 
   --trigger <name>   one trigger source (e.g. SignUp or CustomSMSSender_SignUp); default: all
   --phone <e164>     destination number (default ${DEFAULT_PHONE_NUMBER})
   --code <code>      the secret to encrypt (default: a random 6-digit code per trigger)
+  --provider <id>    deliver through a real adapter to its loopback emulator:
+                     twilio, vonage, messagebird, sns, end-user-messaging (default: console)
   --verbose          also show the handler's JSON log lines
   --help             this text
 
-Environment: SMS_PROVIDER (default console) and the provider's own variables are passed on.`;
+Environment: SMS_PROVIDER and the provider's own variables are passed on when --provider is not given.`;
 
 const { values } = parseArgs({
   options: {
     trigger: { type: 'string' },
     phone: { type: 'string', default: process.env.DEMO_PHONE ?? DEFAULT_PHONE_NUMBER },
     code: { type: 'string', default: process.env.DEMO_CODE },
+    provider: { type: 'string', default: process.env.DEMO_PROVIDER },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -31,16 +35,19 @@ if (values.help) {
 }
 
 const triggers = selectTriggers(values.trigger ?? process.env.DEMO_TRIGGER);
+const emulated = values.provider && values.provider !== 'console' ? selectEmulatedProvider(values.provider) : undefined;
 const kms = await startLoopbackKms();
 const keyArn = kms.keyArns[0] as string;
+const provider = emulated ? await emulated(kms.region) : undefined;
 Object.assign(process.env, {
   AWS_REGION: kms.region,
-  AWS_ACCESS_KEY_ID: 'AKIDDEMO',
-  AWS_SECRET_ACCESS_KEY: 'demo',
+  AWS_ACCESS_KEY_ID: DEMO_AWS_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: DEMO_AWS_CREDENTIALS.secretAccessKey,
   AWS_ENDPOINT_URL_KMS: kms.endpoint,
   KMS_KEY_ARN: keyArn,
-  SMS_PROVIDER: process.env.SMS_PROVIDER ?? 'console',
+  SMS_PROVIDER: values.provider ?? process.env.SMS_PROVIDER ?? 'console',
   POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'ERROR',
+  ...provider?.env,
 });
 
 // Lines the handler writes while an event is handled, so the demo can show and check them.
@@ -66,12 +73,21 @@ try {
     });
     console.log(`▶ ${trigger}${secret === undefined ? ' (no code)' : ` (code ${secret}, ${ciphertext?.length} bytes of base64 ciphertext)`}`);
     written.length = 0;
+    provider?.emulator.reset();
     try {
       const receipt = await handler(cognitoEvent(trigger, { code: ciphertext, phoneNumber: values.phone, userName: 'demo-user' }), {
         awsRequestId: `demo-${trigger}`,
         getRemainingTimeInMillis: () => 10_000,
       });
-      const delivered = written.some((line) => secret === undefined || line.includes(JSON.stringify(secret).slice(1, -1)));
+      let delivered: boolean;
+      if (provider) {
+        const [request] = provider.emulator.requests;
+        const got = request ? provider.received(request) : undefined;
+        console.log(`  → ${process.env.SMS_PROVIDER} emulator got ${request?.method} ${request?.path}: to ${got?.to}, text ${JSON.stringify(got?.text)}`);
+        delivered = got?.text !== undefined && (secret === undefined || got.text.includes(secret));
+      } else {
+        delivered = written.some((line) => secret === undefined || line.includes(JSON.stringify(secret).slice(1, -1)));
+      }
       console.log(`  ${delivered ? '✔' : '✘'} delivered by ${receipt.provider} as ${receipt.messageId}\n`);
       if (!delivered) failures++;
     } catch (error) {
@@ -81,6 +97,7 @@ try {
   }
 } finally {
   await kms.close();
+  await provider?.emulator.close();
 }
 console.log(`${triggers.length - failures} of ${triggers.length} messages delivered; KMS answered ${kms.calls.filter((c) => c.operation === 'Decrypt').length} Decrypt calls.`);
 process.exit(failures === 0 ? 0 : 1);
@@ -94,6 +111,15 @@ function selectTriggers(name: string | undefined): TriggerSource[] {
     process.exit(2);
   }
   return [match];
+}
+
+function selectEmulatedProvider(id: string) {
+  const start = EMULATED_PROVIDERS[id];
+  if (!start) {
+    console.error(`No emulator for provider "${id}". Known: console, ${Object.keys(EMULATED_PROVIDERS).join(', ')}`);
+    process.exit(2);
+  }
+  return start;
 }
 
 function defaultSecret(trigger: TriggerSource): string {

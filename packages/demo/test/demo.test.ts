@@ -24,6 +24,19 @@ describe('Demo: npm run demo', () => {
     expect(run.stdout).toContain('8 of 8 messages delivered; KMS answered 7 Decrypt calls.');
   });
 
+  it.each(['twilio', 'vonage', 'messagebird', 'sns', 'end-user-messaging'])(
+    'delivers through the real %s adapter to its loopback emulator with --provider',
+    (provider) => {
+      const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`→ ${provider} emulator got POST .*text "Your sign-in code is 771204"`));
+      expect(run.stdout).toContain('1 of 1 messages delivered');
+    },
+  );
+
   it('exits non-zero and names the known triggers for an unknown one', () => {
     const run = spawnSync(process.execPath, [cli, '--trigger', 'Nope'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(2);
