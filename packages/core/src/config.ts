@@ -7,7 +7,11 @@ import { Secret } from './secret.js';
  *
  * @example `z.object({ authToken: secretString() })`
  */
-export const secretString = () => z.string().min(1, 'is required').transform((value) => new Secret(value));
+export const secretString = () =>
+  z
+    .string()
+    .min(1, 'is required')
+    .transform((value) => new Secret(value));
 
 /**
  * The env variable that holds a provider setting: the id and the key in UPPER_SNAKE_CASE.

@@ -39,9 +39,7 @@ type KmsKeyringInput = {
   clientProvider: (region: string) => { decrypt(input: DecryptCommandInput): Promise<DecryptCommandOutput> } | false;
 };
 // The SDK refuses `new` on the mixin itself: it must be subclassed, as KmsKeyringNode does.
-class ModularKmsKeyring extends (KmsKeyringClass(KeyringNode as never) as unknown as new (
-  input: KmsKeyringInput,
-) => object) {}
+class ModularKmsKeyring extends (KmsKeyringClass(KeyringNode as never) as unknown as new (input: KmsKeyringInput) => object) {}
 
 /**
  * Builds a decrypter for Cognito's ciphertext: a strict KMS keyring on the configured key
@@ -100,7 +98,7 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
       const poolInContext = header.encryptionContext[USER_POOL_CONTEXT_KEY];
       if (poolInContext !== userPoolId) throw userPoolMismatch(poolInContext, userPoolId);
       const dataKey = header.encryptedDataKeys[0];
-      if (!dataKey || dataKey.providerId !== 'aws-kms') {
+      if (dataKey?.providerId !== 'aws-kms') {
         throw new DecryptError('InvalidCiphertext', 'the message has no aws-kms encrypted data key');
       }
       if (!keyArns.includes(dataKey.providerInfo)) throw keyMismatch(dataKey.providerInfo, keyArns);
@@ -141,11 +139,9 @@ function readHeader(message: Buffer) {
     info = deserializeMessageHeader(message, { maxEncryptedDataKeys: 1 });
   } catch (error) {
     if (error instanceof Error && /maxEncryptedDataKeys/.test(error.message)) {
-      throw new DecryptError(
-        'TooManyDataKeys',
-        'the message has more than one encrypted data key; Cognito writes exactly one',
-        { cause: error },
-      );
+      throw new DecryptError('TooManyDataKeys', 'the message has more than one encrypted data key; Cognito writes exactly one', {
+        cause: error,
+      });
     }
     throw new DecryptError('MalformedCiphertext', 'request.code is not an AWS Encryption SDK message', { cause: error });
   }
@@ -176,8 +172,7 @@ interface AwsSdkError {
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number };
 }
-const isAwsSdkError = (error: unknown): error is AwsSdkError =>
-  error instanceof Error && ('$fault' in error || '$metadata' in error);
+const isAwsSdkError = (error: unknown): error is AwsSdkError => error instanceof Error && ('$fault' in error || '$metadata' in error);
 const KMS_RETRYABLE = new Set(['ThrottlingException', 'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException']);
 const KMS_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 
@@ -185,13 +180,22 @@ function decryptFailure(error: unknown, kmsErrors: readonly unknown[]): DecryptE
   const kmsError = kmsErrors[kmsErrors.length - 1];
   if (kmsError !== undefined) {
     if (isAwsSdkError(kmsError) && KMS_CIPHERTEXT.has(kmsError.name)) {
-      return new DecryptError('InvalidCiphertext', `KMS refused the encrypted data key (${kmsError.name}): the ciphertext was altered or bound to another context`, { cause: kmsError });
+      return new DecryptError(
+        'InvalidCiphertext',
+        `KMS refused the encrypted data key (${kmsError.name}): the ciphertext was altered or bound to another context`,
+        { cause: kmsError },
+      );
     }
     const name = isAwsSdkError(kmsError) ? kmsError.name : kmsError instanceof Error ? kmsError.name : 'Error';
-    const retryable =
-      !isAwsSdkError(kmsError) || KMS_RETRYABLE.has(kmsError.name) || kmsError.$fault === 'server';
+    const retryable = !isAwsSdkError(kmsError) || KMS_RETRYABLE.has(kmsError.name) || kmsError.$fault === 'server';
     const hint = name === 'AccessDeniedException' ? '; the function role needs kms:Decrypt on the key' : '';
-    return new DecryptError('KmsUnavailable', `KMS Decrypt failed (${name}: ${kmsError instanceof Error ? kmsError.message : String(kmsError)})${hint}`, { retryable, cause: kmsError });
+    return new DecryptError(
+      'KmsUnavailable',
+      `KMS Decrypt failed (${name}: ${kmsError instanceof Error ? kmsError.message : String(kmsError)})${hint}`,
+      { retryable, cause: kmsError },
+    );
   }
-  return new DecryptError('InvalidCiphertext', 'the ciphertext failed integrity checks (altered header, body or signature)', { cause: error });
+  return new DecryptError('InvalidCiphertext', 'the ciphertext failed integrity checks (altered header, body or signature)', {
+    cause: error,
+  });
 }

@@ -61,6 +61,30 @@ export class DeliveryRejectedError extends CognitoSmsError {
   override name = 'DeliveryRejectedError' as const;
 }
 
+/** Why a destination was refused by the SMS-pumping defence. */
+export type DestinationBlockedCode = 'CountryNotAllowed' | 'CountryBlocked' | 'NumberTypeBlocked';
+
+/**
+ * The destination is excluded by `SMS_ALLOWED_COUNTRIES`, `SMS_BLOCKED_COUNTRIES` or
+ * `SMS_BLOCKED_NUMBER_TYPES`: nothing was decrypted or sent. Carries the region and the number
+ * type, never the number.
+ *
+ * @example `if (isDestinationBlockedError(e)) metrics.blocked(e.country)`
+ */
+export class DestinationBlockedError extends CognitoSmsError {
+  override name = 'DestinationBlockedError' as const;
+  declare readonly code: DestinationBlockedCode;
+  /** ISO region, when known. */
+  readonly country: string | undefined;
+  /** The number type, when it was checked. */
+  readonly numberType: string | undefined;
+  constructor(code: DestinationBlockedCode, message: string, destination: { country?: string | undefined; type?: string | undefined }) {
+    super(code, message);
+    this.country = destination.country;
+    this.numberType = destination.type;
+  }
+}
+
 /** One invalid or missing setting, named as the operator wrote it (an env variable). */
 export interface ConfigIssue {
   readonly variable: string;
@@ -75,11 +99,7 @@ export class ConfigError extends CognitoSmsError {
   override name = 'ConfigError' as const;
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[], options: { cause?: unknown } = {}) {
-    super(
-      'InvalidConfig',
-      `Invalid configuration:\n${issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n')}`,
-      options,
-    );
+    super('InvalidConfig', `Invalid configuration:\n${issues.map((i) => `  - ${i.variable}: ${i.message}`).join('\n')}`, options);
     this.issues = issues;
   }
 }
@@ -105,6 +125,12 @@ export class ProviderError extends CognitoSmsError {
    * retry cannot duplicate it. False for ambiguous failures such as a timeout after sending.
    */
   readonly notAccepted: boolean;
+  /**
+   * How long the provider asked to wait before trying again (its `Retry-After`), in ms. The
+   * delivery policy waits at least this long before retrying the same provider, and fails
+   * over instead when it is longer than its cap (`SMS_RETRY_MAX_DELAY_MS`).
+   */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: {
     provider: string;
@@ -113,12 +139,15 @@ export class ProviderError extends CognitoSmsError {
     retryable: boolean;
     status?: number;
     notAccepted?: boolean;
+    retryAfterMs?: number;
     cause?: unknown;
   }) {
     super(init.code, `${init.provider}: ${init.message}`, { retryable: init.retryable, cause: init.cause });
     this.provider = init.provider;
     this.status = init.status;
     this.notAccepted = init.notAccepted ?? false;
+    this.retryAfterMs =
+      init.retryAfterMs !== undefined && Number.isFinite(init.retryAfterMs) && init.retryAfterMs >= 0 ? init.retryAfterMs : undefined;
   }
 }
 
@@ -139,11 +168,12 @@ export const isCognitoSmsError = (error: unknown): error is CognitoSmsError =>
 export const isProviderError = (error: unknown): error is ProviderError =>
   error instanceof ProviderError || hasName(error, 'ProviderError');
 /** @example `if (isDecryptError(e)) log(e.code)` */
-export const isDecryptError = (error: unknown): error is DecryptError =>
-  error instanceof DecryptError || hasName(error, 'DecryptError');
+export const isDecryptError = (error: unknown): error is DecryptError => error instanceof DecryptError || hasName(error, 'DecryptError');
 /** @example `if (isInvalidEventError(e)) log(e.field)` */
 export const isInvalidEventError = (error: unknown): error is InvalidEventError =>
   error instanceof InvalidEventError || hasName(error, 'InvalidEventError');
+/** @example `if (isDestinationBlockedError(e)) log(e.country)` */
+export const isDestinationBlockedError = (error: unknown): error is DestinationBlockedError =>
+  error instanceof DestinationBlockedError || hasName(error, 'DestinationBlockedError');
 /** @example `if (isConfigError(e)) console.error(e.message)` */
-export const isConfigError = (error: unknown): error is ConfigError =>
-  error instanceof ConfigError || hasName(error, 'ConfigError');
+export const isConfigError = (error: unknown): error is ConfigError => error instanceof ConfigError || hasName(error, 'ConfigError');

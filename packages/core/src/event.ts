@@ -32,8 +32,7 @@ export const customSmsSenderEventSchema = z
   .object({
     version: z.literal('1', { error: 'must be "1"' }),
     triggerSource: z.enum(TRIGGER_SOURCES, {
-      error: (issue) =>
-        `unknown trigger source ${JSON.stringify(issue.input)}; expected one of ${TRIGGER_SOURCES.join(', ')}`,
+      error: (issue) => `unknown trigger source ${JSON.stringify(issue.input)}; expected one of ${TRIGGER_SOURCES.join(', ')}`,
     }),
     region: nonEmpty,
     userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as "eu-west-1_AbC123"'),
@@ -81,7 +80,10 @@ export type CustomSmsSenderEvent = z.infer<typeof customSmsSenderEventSchema>;
  */
 export function parseCustomSmsSenderEvent(input: unknown): CustomSmsSenderEvent {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidEventError('(event)', `expected an object, received ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
+    throw new InvalidEventError(
+      '(event)',
+      `expected an object, received ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+    );
   }
   const result = customSmsSenderEventSchema.safeParse(input);
   if (result.success) return result.data;

@@ -1,29 +1,63 @@
-export { composeMessage, DEFAULT_TEMPLATES, unescapeHtml } from './compose.js';
-export type { MessageTemplates, MessageVariables } from './compose.js';
+export type {
+  ComposedMessage,
+  MessageComposer,
+  MessageComposerOptions,
+  MessageTemplates,
+  MessageVariables,
+  TemplateCatalog,
+  TemplateWarning,
+} from './compose.js';
+export {
+  composeMessage,
+  createMessageComposer,
+  DEFAULT_LOCALE,
+  DEFAULT_TEMPLATES,
+  normalizeLocale,
+  TEMPLATE_PLACEHOLDERS,
+  templateProblems,
+  unescapeHtml,
+} from './compose.js';
 export { commaList, envVariableName, secretString } from './config.js';
-export { createCodeDecrypter, isKmsKeyArn } from './decrypt.js';
 export type { CodeDecrypter, CodeDecrypterOptions, KmsDecryptClient } from './decrypt.js';
+export { createCodeDecrypter, isKmsKeyArn } from './decrypt.js';
+export type { Destination, DestinationInspector, DestinationPolicy, NumberType, PhoneMetadata } from './destination.js';
+export {
+  DESTINATION_KEY,
+  destinationKeys,
+  loadDestinationInspector,
+  loadPhoneMetadata,
+  NON_MOBILE_NUMBER_TYPES,
+  NUMBER_TYPES,
+  screenDestination,
+} from './destination.js';
+export type { ConfigIssue, DecryptErrorCode, DestinationBlockedCode } from './errors.js';
 export {
   CognitoSmsError,
   ConfigError,
   DecryptError,
   DeliveryRejectedError,
+  DestinationBlockedError,
   InvalidEventError,
-  ProviderError,
   isCognitoSmsError,
   isConfigError,
   isDecryptError,
+  isDestinationBlockedError,
   isInvalidEventError,
   isProviderError,
+  ProviderError,
 } from './errors.js';
-export type { ConfigIssue, DecryptErrorCode } from './errors.js';
-export { customSmsSenderEventSchema, parseCustomSmsSenderEvent, TRIGGER_SOURCES, triggerCarriesCode } from './event.js';
 export type { CustomSmsSenderEvent, TriggerSource } from './event.js';
+export { customSmsSenderEventSchema, parseCustomSmsSenderEvent, TRIGGER_SOURCES, triggerCarriesCode } from './event.js';
+export { createDestinationInspector } from './inspector.js';
 export { assertE164, isE164, maskPhoneNumber } from './phone.js';
-export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver } from './policy.js';
-export type { DeliverOptions, DeliveryPolicy } from './policy.js';
-export { defineProvider } from './provider.js';
+export type { AmbiguousErrorPolicy, AttemptDecision, Clock, DeliverOptions, DeliveryEvent, DeliveryPolicy } from './policy.js';
+export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver, parseRetryAfter, systemClock } from './policy.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
-export { Secret, isSecret } from './secret.js';
-export { createCustomSmsSender } from './sender.js';
-export type { CustomSmsSender, CustomSmsSenderOptions, InvocationContext } from './sender.js';
+export { defineProvider } from './provider.js';
+export type { RoutingTable, SenderChoice, SenderTable } from './routing.js';
+export { selectRoute, selectSender } from './routing.js';
+export { isSecret, Secret } from './secret.js';
+export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
+export { smsSegments } from './segments.js';
+export type { CustomSmsSender, CustomSmsSenderOptions, DeduplicationKey, InvocationContext, SenderEvent } from './sender.js';
+export { createCustomSmsSender, deduplicationKey } from './sender.js';

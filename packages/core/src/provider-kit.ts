@@ -1,17 +1,20 @@
 // The part of core an adapter needs: the contract, errors, Secret and config helpers.
 // It imports neither the Encryption SDK nor an AWS client, so an adapter stays light.
 export { commaList, envVariableName, secretString } from './config.js';
+export type { ConfigIssue } from './errors.js';
 export {
   CognitoSmsError,
   ConfigError,
-  ProviderError,
   isCognitoSmsError,
   isConfigError,
   isProviderError,
+  ProviderError,
 } from './errors.js';
-export type { ConfigIssue } from './errors.js';
 export type { TriggerSource } from './event.js';
 export { maskPhoneNumber } from './phone.js';
-export { defineProvider } from './provider.js';
+export { parseRetryAfter } from './policy.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
-export { Secret, isSecret } from './secret.js';
+export { defineProvider } from './provider.js';
+export { isSecret, Secret } from './secret.js';
+export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
+export { smsSegments } from './segments.js';

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { TriggerSource } from './event.js';
+import type { SmsEncoding } from './segments.js';
 
 /** One SMS to deliver. `body` holds the code: adapters send it and never log it. */
 export interface SmsMessage {
@@ -10,6 +11,19 @@ export interface SmsMessage {
   readonly userPoolId: string;
   /** The user's `locale` attribute, when Cognito sent one. */
   readonly locale?: string;
+  /**
+   * The sender id or origination number configured for this destination and provider
+   * (`SMS_SENDERS`): an alphanumeric sender id (`Acme`), a short code or an E.164 number.
+   * Adapters that can choose the sender per message use it instead of their configured
+   * default; adapters that cannot ignore it. Absent when nothing is configured.
+   */
+  readonly sender?: string;
+  /** ISO 3166-1 alpha-2 region of `to` (`GB`), when known. */
+  readonly country?: string;
+  /** Segments the body takes (GSM-7: 160 then 153 a segment; UCS-2: 70 then 67). */
+  readonly segments?: number;
+  /** The encoding the body needs: `GSM-7`, or `UCS-2` when it holds a character outside GSM 03.38. */
+  readonly encoding?: SmsEncoding;
 }
 
 export interface SendOptions {

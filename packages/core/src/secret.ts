@@ -37,5 +37,4 @@ export class Secret<T extends string = string> {
 
 /** @example `isSecret(config.authToken)` */
 export const isSecret = (value: unknown): value is Secret =>
-  value instanceof Secret ||
-  (typeof value === 'object' && value !== null && typeof (value as Secret).reveal === 'function');
+  value instanceof Secret || (typeof value === 'object' && value !== null && typeof (value as Secret).reveal === 'function');

@@ -1,20 +1,44 @@
-import { composeMessage, DEFAULT_TEMPLATES, type MessageTemplates } from './compose.js';
+import { createHash } from 'node:crypto';
+import { createMessageComposer, type MessageComposer, type MessageTemplates } from './compose.js';
 import type { CodeDecrypter } from './decrypt.js';
-import { DeliveryRejectedError } from './errors.js';
-import { parseCustomSmsSenderEvent } from './event.js';
+import { type Destination, type DestinationInspector, type DestinationPolicy, screenDestination } from './destination.js';
+import { type CognitoSmsError, DeliveryRejectedError, isCognitoSmsError, isDestinationBlockedError } from './errors.js';
+import { type CustomSmsSenderEvent, parseCustomSmsSenderEvent, type TriggerSource } from './event.js';
 import { assertE164, maskPhoneNumber } from './phone.js';
-import { DEFAULT_DELIVERY_POLICY, deliver, type DeliveryPolicy } from './policy.js';
+import { type Clock, DEFAULT_DELIVERY_POLICY, type DeliveryEvent, type DeliveryPolicy, deliver, systemClock } from './policy.js';
 import type { Logger, SendReceipt, SmsProvider } from './provider.js';
+import { type RoutingTable, type SenderTable, selectRoute, selectSender } from './routing.js';
+
+/** Something the sender did, with the trigger and destination country it concerned. */
+export type SenderEvent = (DeliveryEvent | { readonly type: 'blocked'; readonly reason: string; readonly numberType?: string }) & {
+  readonly trigger?: TriggerSource;
+  readonly country?: string;
+};
 
 export interface CustomSmsSenderOptions {
   readonly decrypter: CodeDecrypter;
-  /** The provider chain, first choice first. */
+  /** The default provider chain, first choice first. */
   readonly providers: readonly SmsProvider[];
   readonly logger: Logger;
   /** When set, events from any other pool are refused. */
   readonly allowedUserPoolIds?: readonly string[];
+  /** Texts per trigger (the built-in English ones by default); ignored when `composer` is given. */
   readonly templates?: MessageTemplates;
-  readonly policy?: DeliveryPolicy;
+  /** Texts per trigger and locale, with WebOTP and app-hash lines. */
+  readonly composer?: MessageComposer;
+  readonly policy?: Partial<DeliveryPolicy>;
+  /** Tells the region (and type) of each number; without it, routes, senders and screening by country cannot apply. */
+  readonly inspector?: DestinationInspector;
+  /** Other chains for some destinations (keys `GB`, `+44`); the default chain is `providers`. */
+  readonly routes?: ReadonlyMap<string, readonly SmsProvider[]>;
+  /** Sender ids / origination numbers by destination and provider. */
+  readonly senders?: SenderTable;
+  /** Destinations refused before anything is decrypted: the SMS-pumping defence. */
+  readonly screening?: DestinationPolicy;
+  /** Told about every attempt, delivery, failure and block (for metrics). */
+  readonly onEvent?: (event: SenderEvent) => void;
+  readonly clock?: Clock;
+  readonly random?: () => number;
 }
 
 /** What the sender needs to know about the invocation. */
@@ -30,7 +54,9 @@ export interface CustomSmsSender {
 
 /**
  * The whole job for one event, with every collaborator handed in: nothing here reads the
- * environment or opens a connection it was not given.
+ * environment or opens a connection it was not given. In order: validate the event, check the
+ * pool, check the number (E.164, then the allowed/blocked countries and number types), decrypt,
+ * compose (template by trigger and locale), pick the chain for the destination, deliver.
  *
  * @example
  * ```ts
@@ -40,36 +66,128 @@ export interface CustomSmsSender {
  */
 export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSmsSender {
   const allowed = options.allowedUserPoolIds && options.allowedUserPoolIds.length > 0 ? new Set(options.allowedUserPoolIds) : undefined;
-  const templates = options.templates ?? DEFAULT_TEMPLATES;
-  const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
+  const composer = options.composer ?? createMessageComposer(options.templates ? { catalog: { default: options.templates } } : {});
+  const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
+  const clock = options.clock ?? systemClock;
+  const routing: RoutingTable<SmsProvider> = { default: options.providers, routes: options.routes ?? new Map() };
+  const senders = options.senders ?? new Map();
+  const screening = options.screening ?? {};
   if (options.providers.length === 0) throw new TypeError('createCustomSmsSender needs at least one provider');
+  const byCountry =
+    routing.routes.size > 0 ||
+    senders.size > 0 ||
+    (screening.allowedCountries?.length ?? 0) > 0 ||
+    (screening.blockedCountries?.length ?? 0) > 0;
+  if (byCountry && !options.inspector) throw new TypeError('routes, senders and country screening need an inspector');
+  if ((screening.blockedNumberTypes?.length ?? 0) > 0 && !options.inspector?.detectsTypes) {
+    throw new TypeError("blocking number types needs an inspector built with types (loadPhoneMetadata('types'))");
+  }
+  const unknown: Destination = { country: undefined, callingCode: '', type: undefined };
 
   return {
     async send(input, context) {
-      const event = parseCustomSmsSenderEvent(input);
-      if (allowed && !allowed.has(event.userPoolId)) {
-        throw new DeliveryRejectedError(
-          'UserPoolNotAllowed',
-          `user pool ${event.userPoolId} is not in COGNITO_USER_POOL_IDS (${[...allowed].join(', ')})`,
-        );
-      }
-      const phoneNumber = event.request.userAttributes.phone_number ?? '';
-      const to = assertE164(phoneNumber);
-      const ciphertext = event.request.code;
-      const code = ciphertext ? await options.decrypter.decrypt(ciphertext, event.userPoolId) : undefined;
-      const locale = event.request.userAttributes.locale;
-      options.logger.debug('Delivering SMS', { trigger: event.triggerSource, userPoolId: event.userPoolId, to: maskPhoneNumber(to) });
-      return deliver(
-        options.providers,
-        {
-          to,
-          body: composeMessage(event.triggerSource, { code: code?.reveal(), username: event.userName }, templates),
+      const started = clock.now();
+      let trigger: TriggerSource | undefined;
+      let country: string | undefined;
+      let delivering = false;
+      const emit = (event: SenderEvent) =>
+        options.onEvent?.({ ...event, ...(trigger ? { trigger } : {}), ...(country ? { country } : {}) });
+      try {
+        const event = parseCustomSmsSenderEvent(input);
+        trigger = event.triggerSource;
+        if (allowed && !allowed.has(event.userPoolId)) {
+          throw new DeliveryRejectedError(
+            'UserPoolNotAllowed',
+            `user pool ${event.userPoolId} is not in COGNITO_USER_POOL_IDS (${[...allowed].join(', ')})`,
+          );
+        }
+        const to = assertE164(event.request.userAttributes.phone_number ?? '');
+        const destination = options.inspector?.inspect(to) ?? unknown;
+        country = destination.country;
+        screenDestination(destination, screening);
+
+        const ciphertext = event.request.code;
+        const code = ciphertext ? await options.decrypter.decrypt(ciphertext, event.userPoolId) : undefined;
+        const locale = event.request.userAttributes.locale;
+        const text = composer.compose(event.triggerSource, locale, { code: code?.reveal(), username: event.userName });
+        const route = selectRoute(routing, destination);
+        const logFields = { country: country ?? 'unknown', route: route.key };
+        options.logger.debug('Delivering SMS', {
+          ...logFields,
           trigger: event.triggerSource,
           userPoolId: event.userPoolId,
-          ...(locale ? { locale } : {}),
-        },
-        { policy, remainingTimeMs: () => context.getRemainingTimeInMillis(), logger: options.logger },
-      );
+          to: maskPhoneNumber(to),
+          chain: route.providers.map((p) => p.id),
+          locale: text.locale,
+          encoding: text.encoding,
+          segments: text.segments,
+        });
+        delivering = true;
+        return await deliver(
+          route.providers,
+          {
+            to,
+            body: text.body,
+            trigger: event.triggerSource,
+            userPoolId: event.userPoolId,
+            ...(locale ? { locale } : {}),
+            ...(country ? { country } : {}),
+            segments: text.segments,
+            encoding: text.encoding,
+          },
+          {
+            policy,
+            remainingTimeMs: () => context.getRemainingTimeInMillis(),
+            logger: options.logger,
+            senderFor: (providerId) => selectSender(senders, destination, providerId),
+            onEvent: emit,
+            logFields,
+            clock,
+            ...(options.random ? { random: options.random } : {}),
+          },
+        );
+      } catch (error) {
+        if (isDestinationBlockedError(error)) {
+          options.logger.warn('SMS blocked', { trigger, country: country ?? 'unknown', reason: error.code, numberType: error.numberType });
+          emit({ type: 'blocked', reason: error.code, ...(error.numberType ? { numberType: error.numberType } : {}) });
+        } else if (!delivering) {
+          // deliver() reports its own failures.
+          emit({
+            type: 'failed',
+            errorCode: isCognitoSmsError(error) ? (error as CognitoSmsError).code : 'UnexpectedError',
+            durationMs: Math.round(clock.now() - started),
+          });
+        }
+        throw error;
+      }
     },
+  };
+}
+
+/** What makes two invocations the same SMS: the pool, the user, the trigger and the ciphertext. */
+export interface DeduplicationKey {
+  readonly userPoolId: string;
+  readonly userName: string;
+  readonly trigger: TriggerSource;
+  /** SHA-256 of `request.code` as Cognito sent it: never the code, never the ciphertext itself. */
+  readonly ciphertextSha256: string;
+}
+
+/**
+ * The key under which a retried invocation of the same event is recognised. Cognito encrypts
+ * every code afresh (a random data key per message), so a new code, or the same code sent
+ * again on request, has another ciphertext; only a replay of the same event has the same one.
+ * Undefined for events without a code (account-takeover notices), which cannot be told apart.
+ *
+ * @example `deduplicationKey(parseCustomSmsSenderEvent(event))`
+ */
+export function deduplicationKey(event: CustomSmsSenderEvent): DeduplicationKey | undefined {
+  const ciphertext = event.request.code;
+  if (!ciphertext) return undefined;
+  return {
+    userPoolId: event.userPoolId,
+    userName: event.userName,
+    trigger: event.triggerSource,
+    ciphertextSha256: createHash('sha256').update(ciphertext).digest('hex'),
   };
 }

@@ -45,7 +45,10 @@ const invalidEventField = (input: unknown): string => {
 describe('Function: parseCustomSmsSenderEvent', () => {
   it.each(TRIGGER_SOURCES)('accepts a %s event', (trigger) => {
     const event = parseCustomSmsSenderEvent(
-      validEvent({ triggerSource: trigger, ...(trigger.endsWith('AccountTakeOverNotification') ? { request: { ...validEvent().request, code: null } } : {}) }),
+      validEvent({
+        triggerSource: trigger,
+        ...(trigger.endsWith('AccountTakeOverNotification') ? { request: { ...validEvent().request, code: null } } : {}),
+      }),
     );
     expect(event.triggerSource).toBe(trigger);
   });

@@ -1,17 +1,22 @@
 // tsyringe needs the Reflect metadata API at import time, before the container module loads.
 import 'reflect-metadata';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type CodeDecrypter,
+  type CustomSmsSender,
   createCodeDecrypter,
   createCustomSmsSender,
-  type CustomSmsSender,
-  DEFAULT_DELIVERY_POLICY,
+  createMessageComposer,
+  type DestinationInspector,
+  loadDestinationInspector,
+  type MessageComposer,
   type SmsProvider,
 } from '@cognito-sms/core';
-import { container as rootContainer, type DependencyContainer, instanceCachingFactory } from 'tsyringe';
+import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import type { HandlerConfig } from './config.js';
+import { createDeduplicator, type Deduplicator } from './idempotency.js';
+import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';
 
 /**
  * Explicit injection tokens. esbuild emits no decorator metadata, so nothing here is resolved
@@ -22,23 +27,32 @@ export const TOKENS = {
   logger: Symbol('Logger'),
   kmsClientFor: Symbol('KmsClientFor'),
   decrypter: Symbol('CodeDecrypter'),
+  inspector: Symbol('DestinationInspector'),
+  composer: Symbol('MessageComposer'),
+  metrics: Symbol('MetricsRecorder'),
+  deduplicator: Symbol('Deduplicator'),
+  /** Providers by entry (`SMS_PROVIDER` / `SMS_ROUTES`). */
   providers: Symbol('SmsProviders'),
   sender: Symbol('CustomSmsSender'),
 } as const;
 
 /**
- * The composition root: one child container per handler instance. Clients, the keyring and
- * the providers are built once here and reused by every invocation of the container.
+ * The composition root: one child container per handler instance. Clients, the keyring, the
+ * phone metadata, the metrics recorder, the idempotency store and the providers are built once
+ * here and reused by every invocation of the container. Features that are not configured load
+ * nothing: the idempotency store, the number-type metadata and the Parameters clients are
+ * dynamic imports.
  *
  * @example `const sender = (await buildContainer(config, logger)).resolve<CustomSmsSender>(TOKENS.sender)`
  */
 export async function buildContainer(config: HandlerConfig, logger: Logger): Promise<DependencyContainer> {
   const container = rootContainer.createChildContainer();
-  container.register(TOKENS.config, { useValue: config });
   container.register(TOKENS.logger, { useValue: logger });
-  // The SDK's default chain resolves credentials, AWS_REGION and AWS_ENDPOINT_URL_KMS.
+  // The SDK's default chain resolves credentials, AWS_REGION and AWS_ENDPOINT_URL_KMS. The SDK
+  // sets no request timeout by default: a stalled KMS would hold the invocation until Lambda
+  // kills it, so each request gets one (Decrypt answers in tens of ms).
   container.register(TOKENS.kmsClientFor, {
-    useValue: (region: string) => new KMSClient({ region }),
+    useValue: (region: string) => new KMSClient({ region, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }),
   });
   container.register(TOKENS.decrypter, {
     useFactory: instanceCachingFactory<CodeDecrypter>((c) =>
@@ -48,10 +62,60 @@ export async function buildContainer(config: HandlerConfig, logger: Logger): Pro
       }),
     ),
   });
+  // libphonenumber-js is loaded only when something needs the destination's country: routes,
+  // senders, screening, or the metrics' country dimension. Its small metadata (~80 KB) tells the
+  // country; the full one (~150 KB), needed only to tell number types, only when they are screened.
+  const types = (config.screening.blockedNumberTypes?.length ?? 0) > 0;
+  const needsCountry =
+    types ||
+    config.metrics.enabled ||
+    config.routes.size > 0 ||
+    config.senders.size > 0 ||
+    (config.screening.allowedCountries?.length ?? 0) > 0 ||
+    (config.screening.blockedCountries?.length ?? 0) > 0;
+  const [inspector, metrics, deduplicator] = await Promise.all([
+    needsCountry ? loadDestinationInspector({ types }) : undefined,
+    createMetricsRecorder(config.metrics),
+    createDeduplicator(config.idempotency, logger),
+  ]);
+  // Registered only when loaded: tsyringe cannot hold an undefined value.
+  if (inspector) container.register(TOKENS.inspector, { useValue: inspector });
+  container.register(TOKENS.metrics, { useValue: metrics });
+  container.register(TOKENS.deduplicator, { useValue: deduplicator });
+  const composer = createMessageComposer(config.messages);
+  container.register(TOKENS.composer, { useValue: composer });
+  for (const warning of composer.lint()) {
+    logger.warn(warning.kind === 'UCS-2' ? 'SMS template forces UCS-2 encoding' : 'SMS template takes more than one segment', {
+      trigger: warning.trigger,
+      locale: warning.locale,
+      encoding: warning.encoding,
+      segments: warning.segments,
+      units: warning.units,
+      ...(warning.nonGsmCharacters.length > 0 ? { nonGsmCharacters: warning.nonGsmCharacters.join('') } : {}),
+      hint:
+        warning.kind === 'UCS-2'
+          ? 'one character outside GSM 03.38 makes the whole SMS UCS-2 (70 characters a segment instead of 160)'
+          : 'each extra segment is billed as one more SMS',
+    });
+  }
+  await registerProviders(container, config, logger);
+  return container;
+}
+
+/**
+ * Registers the configuration, the providers and the sender in `container`. Used at cold start,
+ * and on a child of the first container when rotated credentials change the providers: the
+ * child keeps the parent's decrypter, metadata, metrics and idempotency store.
+ *
+ * @example `const scope = container.createChildContainer(); await registerProviders(scope, newConfig, logger)`
+ */
+export async function registerProviders(container: DependencyContainer, config: HandlerConfig, logger: Logger): Promise<void> {
+  container.register(TOKENS.config, { useValue: config });
   // Providers may build clients asynchronously, so they are created before registration.
-  const providers: SmsProvider[] = [];
-  for (const { definition, config: providerConfig } of config.providers) {
-    providers.push(
+  const providers = new Map<string, SmsProvider>();
+  for (const { entry, definition, config: providerConfig } of config.providers) {
+    providers.set(
+      entry,
       await definition.create(providerConfig, {
         logger: logger.createChild({ persistentKeys: { provider: definition.id } }),
         ...(config.lambdaFunctionName ? { lambdaFunctionName: config.lambdaFunctionName } : {}),
@@ -62,14 +126,25 @@ export async function buildContainer(config: HandlerConfig, logger: Logger): Pro
   container.register(TOKENS.sender, {
     useFactory: instanceCachingFactory<CustomSmsSender>((c) => {
       const handlerConfig = c.resolve<HandlerConfig>(TOKENS.config);
+      const byEntry = c.resolve<Map<string, SmsProvider>>(TOKENS.providers);
+      const chain = (entries: readonly string[]) =>
+        entries.map((entry) => byEntry.get(entry)).filter((p): p is SmsProvider => p !== undefined);
+      const metrics = c.resolve<MetricsRecorder>(TOKENS.metrics);
       return createCustomSmsSender({
         decrypter: c.resolve<CodeDecrypter>(TOKENS.decrypter),
-        providers: c.resolve<SmsProvider[]>(TOKENS.providers),
+        providers: chain(handlerConfig.chain),
+        routes: new Map([...handlerConfig.routes].map(([key, entries]) => [key, chain(entries)])),
+        senders: handlerConfig.senders,
+        screening: handlerConfig.screening,
+        ...(c.isRegistered(TOKENS.inspector, true) ? { inspector: c.resolve<DestinationInspector>(TOKENS.inspector) } : {}),
+        composer: c.resolve<MessageComposer>(TOKENS.composer),
         logger: c.resolve<Logger>(TOKENS.logger),
         allowedUserPoolIds: handlerConfig.allowedUserPoolIds,
-        policy: { ...DEFAULT_DELIVERY_POLICY, attemptTimeoutMs: handlerConfig.attemptTimeoutMs },
+        policy: handlerConfig.delivery,
+        onEvent: (event) => metrics.record(event),
       });
     }),
   });
-  return container;
 }
+
+export type { Deduplicator, MetricsRecorder };

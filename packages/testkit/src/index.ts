@@ -6,3 +6,8 @@ export { startLoopbackKms } from './kms-server.js';
 export type { KmsCall, KmsFault, LoopbackKms, LoopbackKmsOptions } from './kms-server.js';
 export { startEmulator } from './emulator.js';
 export type { Emulator, EmulatorRoute, RecordedRequest, ScriptedResponse } from './emulator.js';
+export { startSecretsManagerEmulator } from './emulators/secrets-manager.js';
+export type { SecretsManagerEmulator, SecretsManagerEmulatorOptions } from './emulators/secrets-manager.js';
+export { startSsmEmulator } from './emulators/ssm.js';
+export type { SsmEmulator, SsmEmulatorOptions } from './emulators/ssm.js';
+export type { AwsCall, AwsJsonEmulator } from './emulators/aws-json.js';

@@ -1,0 +1,136 @@
+import type { MetadataJson, PhoneNumberType } from 'libphonenumber-js/core';
+import { DestinationBlockedError } from './errors.js';
+
+/** libphonenumber-js metadata; {@link loadPhoneMetadata} gives the right size. */
+export type PhoneMetadata = MetadataJson;
+
+/**
+ * The kind of number, as libphonenumber's metadata tells it (`MOBILE`, `PREMIUM_RATE`, …), or
+ * `INVALID` when the number matches no pattern of its country (unassigned ranges, drama
+ * numbers such as +44 7700 900xxx).
+ */
+export type NumberType = PhoneNumberType | 'INVALID';
+
+/** Every value of {@link NumberType}, for configuration parsing. */
+export const NUMBER_TYPES: readonly NumberType[] = [
+  'MOBILE',
+  'FIXED_LINE',
+  'FIXED_LINE_OR_MOBILE',
+  'PREMIUM_RATE',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+  'INVALID',
+];
+
+/** `non-mobile` in configuration: every type an SMS code has no business going to. */
+export const NON_MOBILE_NUMBER_TYPES: readonly NumberType[] = NUMBER_TYPES.filter(
+  (type) => type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'INVALID',
+);
+
+/** Where an SMS goes, as far as the metadata tells. Holds no part of the number itself. */
+export interface Destination {
+  /**
+   * ISO 3166-1 alpha-2 region (`GB`, `US`, `GG`), or undefined when the calling code is not
+   * assigned to a region (`+882`, `+979`). A number that matches no pattern of a shared
+   * calling code gets the code's main region (`+44 7700 900123` → `GB`).
+   */
+  readonly country: string | undefined;
+  /** The country calling code, digits only (`44`, `1`). Empty when the number is not parseable. */
+  readonly callingCode: string;
+  /** The number's type, only when the inspector was built with number types. */
+  readonly type: NumberType | undefined;
+}
+
+/** Tells where a number goes. Built once per container from metadata. */
+export interface DestinationInspector {
+  /** True when `type` is filled in (the metadata carries the number-type patterns). */
+  readonly detectsTypes: boolean;
+  inspect(e164: string): Destination;
+}
+
+/**
+ * Loads libphonenumber-js metadata, lazily so a cold start pays only for what it uses:
+ * `countries` (the `min` set, ~80 KB minified) tells the region of a number; `types` (the
+ * `max` set, ~150 KB) also tells its type (mobile, premium rate, …). Both are their own chunk
+ * in a bundle.
+ *
+ * @example `const inspector = createDestinationInspector(await loadPhoneMetadata('types'), { types: true })`
+ */
+export async function loadPhoneMetadata(detail: 'countries' | 'types'): Promise<PhoneMetadata> {
+  const module = detail === 'types' ? await import('libphonenumber-js/max/metadata') : await import('libphonenumber-js/min/metadata');
+  return module.default;
+}
+
+/**
+ * Loads the parser (libphonenumber-js/core, ~38 KB) and the metadata it needs, and builds an
+ * inspector: nothing of libphonenumber-js is loaded until this is called.
+ *
+ * @example `const inspector = await loadDestinationInspector({ types: config.blockedNumberTypes.length > 0 })`
+ */
+export async function loadDestinationInspector(options: { types?: boolean } = {}): Promise<DestinationInspector> {
+  const types = options.types ?? false;
+  const [{ createDestinationInspector }, metadata] = await Promise.all([
+    import('./inspector.js'),
+    loadPhoneMetadata(types ? 'types' : 'countries'),
+  ]);
+  return createDestinationInspector(metadata, { types });
+}
+
+/**
+ * A destination key as operators write it: an ISO region (`GB`) or a calling code (`+44`).
+ * `GB` matches only numbers of the United Kingdom; `+44` also matches Guernsey, Jersey and the
+ * Isle of Man, which share the calling code.
+ */
+export const DESTINATION_KEY = /^(?:[A-Z]{2}|\+[1-9]\d{0,2})$/;
+
+/**
+ * The keys that describe a destination, most specific first: its region, then its calling code.
+ *
+ * @example `destinationKeys({ country: 'GG', callingCode: '44', type: undefined }) // ['GG', '+44']`
+ */
+export const destinationKeys = (destination: Destination): string[] => [
+  ...(destination.country ? [destination.country] : []),
+  ...(destination.callingCode ? [`+${destination.callingCode}`] : []),
+];
+
+/** Which destinations an SMS may go to: the SMS-pumping defence. */
+export interface DestinationPolicy {
+  /** When non-empty, only these regions or calling codes are served. */
+  readonly allowedCountries?: readonly string[];
+  /** Never served, even when allowed. */
+  readonly blockedCountries?: readonly string[];
+  /** Number types never served; needs an inspector with types. */
+  readonly blockedNumberTypes?: readonly NumberType[];
+}
+
+/**
+ * Refuses a destination the policy excludes, before anything is decrypted or sent.
+ *
+ * @throws {DestinationBlockedError} `CountryNotAllowed`, `CountryBlocked` or `NumberTypeBlocked`.
+ * @example `screenDestination(inspector.inspect(to), { blockedCountries: ['+882'], blockedNumberTypes: ['PREMIUM_RATE'] })`
+ */
+export function screenDestination(destination: Destination, policy: DestinationPolicy): void {
+  const keys = destinationKeys(destination);
+  const where = destination.country ?? (destination.callingCode ? `+${destination.callingCode}` : 'an unknown country');
+  const allowed = policy.allowedCountries ?? [];
+  if (allowed.length > 0 && !keys.some((key) => allowed.includes(key))) {
+    throw new DestinationBlockedError('CountryNotAllowed', `${where} is not in SMS_ALLOWED_COUNTRIES`, destination);
+  }
+  const blocked = (policy.blockedCountries ?? []).find((key) => keys.includes(key));
+  if (blocked) {
+    throw new DestinationBlockedError('CountryBlocked', `${where} is blocked by SMS_BLOCKED_COUNTRIES (${blocked})`, destination);
+  }
+  const type = destination.type;
+  if (type && (policy.blockedNumberTypes ?? []).includes(type)) {
+    throw new DestinationBlockedError(
+      'NumberTypeBlocked',
+      `the number is ${type === 'INVALID' ? 'not a valid number' : `a ${type} number`} in ${where}, blocked by SMS_BLOCKED_NUMBER_TYPES`,
+      destination,
+    );
+  }
+}

@@ -1,0 +1,103 @@
+import type { SenderEvent } from '@cognito-sms/core';
+import type { MetricsSettings } from './config.js';
+
+/**
+ * The metrics, in the `POWERTOOLS_METRICS_NAMESPACE` namespace (default `CognitoSms`). Each is
+ * published with four dimension sets, `[service]`, `[service, provider]`, `[service, trigger]`
+ * and `[service, country]` (those that apply), so a dashboard can slice by any one of them
+ * while the number of CloudWatch metrics grows with the sum of the values, not their product.
+ */
+export const METRIC_NAMES = {
+  /** A provider accepted the SMS. */
+  sent: 'SmsSent',
+  /** The invocation failed without a provider accepting the SMS (dimension `provider`: the last one tried). */
+  failed: 'SmsFailed',
+  /** A retry on the same provider after it proved it did not take the message (429, refused). */
+  retried: 'SmsRetried',
+  /** A move to the next provider of the chain (dimension `provider`: the one that failed). */
+  failedOver: 'SmsFailedOver',
+  /** Refused by SMS_ALLOWED_COUNTRIES / SMS_BLOCKED_COUNTRIES / SMS_BLOCKED_NUMBER_TYPES; nothing sent. */
+  blocked: 'SmsBlocked',
+  /** From the first attempt to the provider's acceptance, retries and failovers included (ms). */
+  latency: 'SmsSendLatency',
+  /** Segments the accepted SMS takes (the provider's count, else ours). */
+  segments: 'SmsSegments',
+  /** A replayed event answered from the idempotency record; nothing sent. */
+  duplicate: 'SmsDuplicateSuppressed',
+} as const;
+
+/** Collects one invocation's metrics and publishes them as EMF lines on stdout. */
+export interface MetricsRecorder {
+  record(event: SenderEvent): void;
+  duplicate(trigger: string | undefined): void;
+  /** Publishes what was recorded since the last flush; called once at the end of every invocation. */
+  flush(): void;
+}
+
+type Unit = 'Count' | 'Milliseconds';
+interface Point {
+  readonly name: string;
+  readonly unit: Unit;
+  readonly value: number;
+  readonly dimensions: { provider?: string; trigger?: string; country?: string };
+}
+
+/** Records nothing: `POWERTOOLS_METRICS_DISABLED=true`. */
+export const NO_METRICS: MetricsRecorder = { record() {}, duplicate() {}, flush() {} };
+
+/**
+ * A recorder on Powertools Metrics. Points with the same dimension values share one EMF line;
+ * every invocation flushes its own lines (Lambda may freeze the container right after).
+ *
+ * @example `const metrics = await createMetricsRecorder(config.metrics); … metrics.flush()`
+ */
+export async function createMetricsRecorder(settings: MetricsSettings): Promise<MetricsRecorder> {
+  if (!settings.enabled) return NO_METRICS;
+  const { Metrics } = await import('@aws-lambda-powertools/metrics');
+  const metrics = new Metrics({ namespace: settings.namespace, serviceName: settings.serviceName });
+  let points: Point[] = [];
+  const add = (name: string, unit: Unit, value: number, dimensions: Point['dimensions']) => points.push({ name, unit, value, dimensions });
+
+  return {
+    record(event) {
+      const base = { ...(event.trigger ? { trigger: event.trigger } : {}), country: event.country ?? 'unknown' };
+      switch (event.type) {
+        case 'attempt':
+          if (event.next === 'retry') add(METRIC_NAMES.retried, 'Count', 1, { ...base, provider: event.provider });
+          if (event.next === 'failover') add(METRIC_NAMES.failedOver, 'Count', 1, { ...base, provider: event.provider });
+          break;
+        case 'sent':
+          add(METRIC_NAMES.sent, 'Count', 1, { ...base, provider: event.provider });
+          add(METRIC_NAMES.latency, 'Milliseconds', event.durationMs, { ...base, provider: event.provider });
+          if (event.segments !== undefined) add(METRIC_NAMES.segments, 'Count', event.segments, { ...base, provider: event.provider });
+          break;
+        case 'failed':
+          add(METRIC_NAMES.failed, 'Count', 1, { ...base, ...(event.provider ? { provider: event.provider } : {}) });
+          break;
+        case 'blocked':
+          add(METRIC_NAMES.blocked, 'Count', 1, base);
+          break;
+      }
+    },
+    duplicate(trigger) {
+      add(METRIC_NAMES.duplicate, 'Count', 1, trigger ? { trigger } : {});
+    },
+    flush() {
+      const groups = new Map<string, Point[]>();
+      for (const point of points) {
+        const key = JSON.stringify([point.dimensions.provider, point.dimensions.trigger, point.dimensions.country]);
+        groups.set(key, [...(groups.get(key) ?? []), point]);
+      }
+      points = [];
+      for (const group of groups.values()) {
+        const dimensions = group[0]?.dimensions ?? {};
+        metrics.addDimensions({});
+        if (dimensions.provider) metrics.addDimensions({ provider: dimensions.provider });
+        if (dimensions.trigger) metrics.addDimensions({ trigger: dimensions.trigger });
+        if (dimensions.country) metrics.addDimensions({ country: dimensions.country });
+        for (const point of group) metrics.addMetric(point.name, point.unit as never, point.value);
+        metrics.publishStoredMetrics();
+      }
+    },
+  };
+}
