@@ -21,7 +21,8 @@ export interface CodeDecrypterOptions {
 
 /** Decrypts the `request.code` of a CustomSMSSender event. */
 export interface CodeDecrypter {
-  decrypt(ciphertext: string, userPoolId: string): Promise<Secret>;
+  /** `signal` bounds the KMS call: when it fires, the result is a retryable `KmsUnavailable`. */
+  decrypt(ciphertext: string, userPoolId: string, options?: { signal?: AbortSignal }): Promise<Secret>;
 }
 
 const USER_POOL_CONTEXT_KEY = 'userpool-id';
@@ -66,8 +67,9 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
     maxEncryptedDataKeys: 1,
   });
   // KMS errors inside the keyring are flattened into one string; this store gives each
-  // decrypt call the typed errors of its own KMS calls, even with calls in flight together.
-  const kmsErrors = new AsyncLocalStorage<unknown[]>();
+  // decrypt call the typed errors of its own KMS calls, even with calls in flight together,
+  // and hands its AbortSignal to the KMS request the keyring makes.
+  const kmsCalls = new AsyncLocalStorage<{ errors: unknown[]; signal: AbortSignal | undefined }>();
   const clients = new Map<string, KmsDecryptClient>();
   const keyring: KeyringNode = new ModularKmsKeyring({
     keyIds: keyArns,
@@ -80,10 +82,11 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
       const regional = client;
       return {
         decrypt: async (input) => {
+          const call = kmsCalls.getStore();
           try {
-            return await regional.send(new DecryptCommand(input));
+            return await regional.send(new DecryptCommand(input), call?.signal ? { abortSignal: call.signal } : undefined);
           } catch (error) {
-            kmsErrors.getStore()?.push(error);
+            call?.errors.push(error);
             throw error;
           }
         },
@@ -92,7 +95,7 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
   }) as unknown as KeyringNode;
 
   return {
-    async decrypt(ciphertext, userPoolId) {
+    async decrypt(ciphertext, userPoolId, callOptions = {}) {
       const message = decodeBase64(ciphertext);
       const header = readHeader(message);
       const poolInContext = header.encryptionContext[USER_POOL_CONTEXT_KEY];
@@ -106,9 +109,9 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
       const errors: unknown[] = [];
       let result: Awaited<ReturnType<typeof decrypt>>;
       try {
-        result = await kmsErrors.run(errors, () => decrypt(keyring, message));
+        result = await kmsCalls.run({ errors, signal: callOptions.signal }, () => decrypt(keyring, message));
       } catch (error) {
-        throw decryptFailure(error, errors);
+        throw decryptFailure(error, errors, callOptions.signal);
       }
       // The header was read unauthenticated above; this context has passed the header auth tag.
       const authenticatedPool = result.messageHeader.encryptionContext[USER_POOL_CONTEXT_KEY];
@@ -173,11 +176,33 @@ interface AwsSdkError {
   $metadata?: { httpStatusCode?: number };
 }
 const isAwsSdkError = (error: unknown): error is AwsSdkError => error instanceof Error && ('$fault' in error || '$metadata' in error);
-const KMS_RETRYABLE = new Set(['ThrottlingException', 'KMSInternalException', 'DependencyTimeoutException', 'KeyUnavailableException']);
+// KMS answers that the same request cannot overcome: the key, the grant or the role must change.
+// Everything else (throttling, 5xx, a lost connection, a timeout) may pass on a retry.
+const KMS_PERMANENT = new Set([
+  'AccessDeniedException',
+  'NotFoundException',
+  'DisabledException',
+  'InvalidKeyUsageException',
+  'KMSInvalidStateException',
+  'InvalidGrantTokenException',
+  'ValidationException',
+  'UnsupportedOperationException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+]);
 const KMS_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 
-function decryptFailure(error: unknown, kmsErrors: readonly unknown[]): DecryptError {
+function decryptFailure(error: unknown, kmsErrors: readonly unknown[], signal: AbortSignal | undefined): DecryptError {
   const kmsError = kmsErrors[kmsErrors.length - 1];
+  if (signal?.aborted && kmsError !== undefined) {
+    return new DecryptError('KmsUnavailable', 'KMS Decrypt did not answer within the invocation time left', {
+      retryable: true,
+      cause: kmsError ?? error,
+    });
+  }
   if (kmsError !== undefined) {
     if (isAwsSdkError(kmsError) && KMS_CIPHERTEXT.has(kmsError.name)) {
       return new DecryptError(
@@ -187,7 +212,7 @@ function decryptFailure(error: unknown, kmsErrors: readonly unknown[]): DecryptE
       );
     }
     const name = isAwsSdkError(kmsError) ? kmsError.name : kmsError instanceof Error ? kmsError.name : 'Error';
-    const retryable = !isAwsSdkError(kmsError) || KMS_RETRYABLE.has(kmsError.name) || kmsError.$fault === 'server';
+    const retryable = !KMS_PERMANENT.has(name);
     const hint = name === 'AccessDeniedException' ? '; the function role needs kms:Decrypt on the key' : '';
     return new DecryptError(
       'KmsUnavailable',

@@ -23,6 +23,12 @@ export const triggerCarriesCode = (trigger: TriggerSource): boolean => !TRIGGERS
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
 
+/** Repeats a value in an error message, cut short so an oversized event cannot bloat logs. */
+const quoteCapped = (value: unknown): string => {
+  const quoted = JSON.stringify(value) ?? String(value);
+  return quoted.length > 80 ? `${quoted.slice(0, 77)}…" (${quoted.length} characters)` : quoted;
+};
+
 /**
  * The CustomSMSSender event as Cognito sends it (`version` "1", `request.type`
  * `customSMSSenderRequestV1`). `callerContext.clientId` may be null, `clientMetadata` null or
@@ -32,10 +38,14 @@ export const customSmsSenderEventSchema = z
   .object({
     version: z.literal('1', { error: 'must be "1"' }),
     triggerSource: z.enum(TRIGGER_SOURCES, {
-      error: (issue) => `unknown trigger source ${JSON.stringify(issue.input)}; expected one of ${TRIGGER_SOURCES.join(', ')}`,
+      error: (issue) => `unknown trigger source ${quoteCapped(issue.input)}; expected one of ${TRIGGER_SOURCES.join(', ')}`,
     }),
     region: nonEmpty,
-    userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as "eu-west-1_AbC123"'),
+    // Cognito pool ids are at most 55 characters; the id is repeated in error messages.
+    userPoolId: z
+      .string()
+      .max(55, 'must be a user pool id such as "eu-west-1_AbC123" (at most 55 characters)')
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as "eu-west-1_AbC123"'),
     userName: nonEmpty,
     callerContext: z.object({
       awsSdkVersion: z.string(),

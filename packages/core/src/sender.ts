@@ -107,7 +107,13 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
         screenDestination(destination, screening);
 
         const ciphertext = event.request.code;
-        const code = ciphertext ? await options.decrypter.decrypt(ciphertext, event.userPoolId) : undefined;
+        // KMS shares the invocation's budget: a KMS that does not answer must not hold the
+        // invocation until Lambda kills it.
+        const code = ciphertext
+          ? await options.decrypter.decrypt(ciphertext, event.userPoolId, {
+              signal: AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - policy.safetyMarginMs)),
+            })
+          : undefined;
         const locale = event.request.userAttributes.locale;
         const text = composer.compose(event.triggerSource, locale, { code: code?.reveal(), username: event.userName });
         const route = selectRoute(routing, destination);

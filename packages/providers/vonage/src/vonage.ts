@@ -53,8 +53,13 @@ class AbortableSms extends SMS {
     // The SDK throws on !ok without reading the body; read it so the keep-alive connection
     // goes back to the pool instead of being held by an unread stream.
     if (!response.ok) await response.arrayBuffer().catch(() => undefined);
+    // A connection lost while the body streams in must surface as the network error it is (the
+    // SDK would turn it into a status-200 error with no cause), so the body is read here first.
+    const buffered = response.ok
+      ? new Response(await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers: response.headers })
+      : response;
     try {
-      return await this.parseResponse<T>(prepared, response);
+      return await this.parseResponse<T>(prepared, buffered);
     } finally {
       // Node's fetch (undici) marks the connection idle one macrotask after the body is read;
       // a send issued before that (a quick second send) would open a second connection.
