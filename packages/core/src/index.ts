@@ -54,6 +54,16 @@ export type { AmbiguousErrorPolicy, AttemptDecision, Clock, DeliverOptions, Deli
 export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver, parseRetryAfter, systemClock } from './policy.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
 export { defineProvider } from './provider.js';
+export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
+export {
+  isNeverConnected,
+  redactor,
+  redactProviderText,
+  scrubProviderText,
+  socketErrorCode,
+  transportError,
+  transportErrorInit,
+} from './provider-errors.js';
 export type { RoutingTable, SenderChoice, SenderTable } from './routing.js';
 export { selectRoute, selectSender } from './routing.js';
 export { isSecret, Secret } from './secret.js';

@@ -1,4 +1,4 @@
-// The part of core an adapter needs: the contract, errors, Secret and config helpers.
+// The part of core an adapter needs: the contract, errors and their helpers, Secret and config helpers.
 // It imports neither the Encryption SDK nor an AWS client, so an adapter stays light.
 export { commaList, envVariableName, secretString } from './config.js';
 export type { ConfigIssue } from './errors.js';
@@ -15,6 +15,16 @@ export { maskPhoneNumber } from './phone.js';
 export { parseRetryAfter } from './policy.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
 export { defineProvider } from './provider.js';
+export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
+export {
+  isNeverConnected,
+  redactor,
+  redactProviderText,
+  scrubProviderText,
+  socketErrorCode,
+  transportError,
+  transportErrorInit,
+} from './provider-errors.js';
 export { isSecret, Secret } from './secret.js';
 export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';

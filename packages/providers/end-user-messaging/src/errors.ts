@@ -1,4 +1,7 @@
-import { maskPhoneNumber, ProviderError, type SmsMessage } from '@cognito-sms/core/provider';
+import { isNeverConnected, ProviderError, redactProviderText, type SmsMessage, transportError } from '@cognito-sms/core/provider';
+
+// Part of this adapter's exports since before it moved to core.
+export { redactProviderText };
 
 const PROVIDER = 'end-user-messaging';
 
@@ -55,7 +58,7 @@ export const END_USER_MESSAGING_ERRORS: Readonly<Record<string, EndUserMessaging
   SerializationException: PERMANENT,
 };
 
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Socket errors after the request may have left (`isNeverConnected` in core: those before it could). */
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
 
 interface AwsServiceErrorShape {
@@ -89,37 +92,29 @@ export function toEndUserMessagingProviderError(
   const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
 
   if (context.signal.aborted) {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: 'Timeout',
-      message: 'SendTextMessage got no answer within the attempt time budget (it may still have been delivered)',
-      retryable: true,
-      cause: error,
+    return transportError(PROVIDER, error, {
+      signal: context.signal,
+      wording: { timeout: 'SendTextMessage got no answer within the attempt time budget (it may still have been delivered)' },
     });
   }
 
   // Checked before the name: the SDK renames ECONNRESET and friends to `TimeoutError`.
   const socketCode = typeof e.code === 'string' ? e.code : undefined;
-  if (socketCode && (NOT_CONNECTED.has(socketCode) || CONNECTION_LOST.has(socketCode))) {
-    const notAccepted = NOT_CONNECTED.has(socketCode);
-    return new ProviderError({
-      provider: PROVIDER,
-      code: socketCode,
+  if (socketCode && (isNeverConnected(socketCode) || CONNECTION_LOST.has(socketCode))) {
+    return transportError(PROVIDER, error, {
+      networkCode: 'socket',
       // Node's socket messages name only the host and port.
-      message: `could not ${notAccepted ? 'connect to' : 'finish the request to'} End User Messaging (${String(e.message ?? socketCode)})`,
-      retryable: true,
-      notAccepted,
-      cause: error,
+      wording: {
+        network: (code) =>
+          `could not ${isNeverConnected(code) ? 'connect to' : 'finish the request to'} End User Messaging (${String(e.message ?? code)})`,
+      },
     });
   }
 
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: 'Timeout',
-      message: `SendTextMessage timed out (${String(e.message ?? name)}); it may still have been delivered`,
-      retryable: true,
-      cause: error,
+    return transportError(PROVIDER, error, {
+      timedOut: true,
+      wording: { timeout: `SendTextMessage timed out (${String(e.message ?? name)}); it may still have been delivered` },
     });
   }
 
@@ -160,29 +155,4 @@ export function toEndUserMessagingProviderError(
     retryable: false,
     cause: error,
   });
-}
-
-/**
- * Makes provider-supplied text safe to log: removes any echo of the SMS body (whole, or its
- * tokens that hold digits or symbols, such as a code or a temporary password), masks the
- * destination number and anything else that looks like a phone number, and drops values that
- * AWS validation messages quote (`Value '…' at 'messageBody'`).
- *
- * @example `redactProviderText("Value '+447700900123' at 'destinationPhoneNumber' …", message) // "Value [redacted] at 'destinationPhoneNumber' …"`
- */
-export function redactProviderText(text: string, message: Pick<SmsMessage, 'to' | 'body'>): string {
-  let out = text.replace(/Value '[\s\S]*?' at '/g, "Value [redacted] at '").replace(/Value \[[\s\S]*?\] at '/g, "Value [redacted] at '");
-  if (message.body) out = out.split(message.body).join('[message body]');
-  for (const raw of message.body.split(/\s+/)) {
-    const token = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-    if (token.length >= 4 && /[^\p{L}]/u.test(token)) out = out.split(token).join('[redacted]');
-  }
-  const digits = message.to.replace(/\D/g, '');
-  if (digits.length >= 4) out = out.split(message.to).join(maskPhoneNumber(message.to)).split(digits).join(maskPhoneNumber(digits));
-  // Other long digit runs: phone-like ones keep their country prefix, shorter ones (a code
-  // from an earlier message?) are blanked entirely.
-  out = out.replace(/\+?\d[\d ().-]{4,}\d/g, (match) =>
-    match.startsWith('+') || match.replace(/\D/g, '').length >= 8 ? maskPhoneNumber(match) : '*'.repeat(match.length),
-  );
-  return out.length > 300 ? `${out.slice(0, 300)}…` : out;
 }

@@ -1,4 +1,4 @@
-import { ProviderError } from '@cognito-sms/core/provider';
+import { ProviderError, type Redact, transportError } from '@cognito-sms/core/provider';
 
 /** How one Infobip message status of group 5 (REJECTED) is treated. */
 export interface InfobipStatusClass {
@@ -47,24 +47,6 @@ const REQUEST_ERRORS: Readonly<Record<string, string>> = {
   TOO_MANY_REQUESTS: 'rate limited',
   GENERAL_ERROR: 'internal error',
 };
-
-/** Removes from provider text anything that could be the message, the number or a credential. */
-export type Redact = (text: string) => string;
-
-/**
- * Builds a {@link Redact} that blanks the given values (the text, the number with and without
- * `+`, the key) and then any run of four or more digits (a code or a number in another format).
- *
- * @example `redactor(['Your code is 123456', '447700900123'])('bad 447700900123') // 'bad [redacted]'`
- */
-export function redactor(values: readonly string[]): Redact {
-  const present = values.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let result = text;
-    for (const value of present) result = result.split(value).join('[redacted]');
-    return result.replace(/\d{4,}/g, '[digits]').slice(0, 300);
-  };
-}
 
 /**
  * Infobip's error bodies: the SMS API's `{ requestError: { serviceException: { messageId, text,
@@ -170,45 +152,14 @@ export function invalidInfobipResponse(status: number, what: string): ProviderEr
   });
 }
 
-/** Connection failures that prove no request reached Infobip. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /**
  * A request that got no HTTP answer: the signal fired (`Timeout`), or the connection failed.
  * All are retryable; only a refused/unresolvable connection or a signal that had fired before
- * the request left is `notAccepted`. The cause is kept only as its name and code.
+ * the request left is `notAccepted`. The cause is kept only as its name and code: `fetch`
+ * errors can carry the request. See `transportError` in core.
  *
  * @example `throw infobipTransportError(error, signal, false)`
  */
 export function infobipTransportError(error: unknown, signal: AbortSignal, sentNothing: boolean): ProviderError {
-  if (signal.aborted) {
-    return new ProviderError({
-      provider: 'infobip',
-      code: 'Timeout',
-      message: sentNothing
-        ? 'the attempt had no time left; nothing was sent'
-        : 'no answer from Infobip before the deadline; the message may have been accepted',
-      retryable: true,
-      notAccepted: sentNothing,
-    });
-  }
-  const code = networkCode(error);
-  return new ProviderError({
-    provider: 'infobip',
-    code: 'NetworkError',
-    message: `the Infobip API could not be reached (${code ?? (error instanceof Error ? error.name : 'unknown')})`,
-    retryable: true,
-    notAccepted: code !== undefined && NOT_CONNECTED.has(code),
-    cause: { name: error instanceof Error ? error.name : typeof error, code },
-  });
-}
-
-/** `fetch` (undici) wraps the socket error: `TypeError('fetch failed', { cause: { code } })`. */
-function networkCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return transportError('infobip', error, { signal, sentNothing, providerName: 'Infobip' });
 }

@@ -1,5 +1,13 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { type ProviderDeps, parseRetryAfter, type Secret, type SendReceipt, type SmsMessage, type SmsProvider } from '@cognito-sms/core/provider';
+import {
+  type ProviderDeps,
+  parseRetryAfter,
+  redactor,
+  type Secret,
+  type SendReceipt,
+  type SmsMessage,
+  type SmsProvider,
+} from '@cognito-sms/core/provider';
 import {
   classifyInfobipResponse,
   classifyInfobipStatus,
@@ -7,7 +15,6 @@ import {
   infobipTransportError,
   invalidInfobipResponse,
   isAcceptedStatus,
-  redactor,
 } from './errors.js';
 
 export interface InfobipConfig {

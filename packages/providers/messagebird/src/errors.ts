@@ -1,4 +1,4 @@
-import { ProviderError, parseRetryAfter } from '@cognito-sms/core/provider';
+import { ProviderError, parseRetryAfter, type Redact, transportError } from '@cognito-sms/core/provider';
 
 const PROVIDER = 'messagebird';
 
@@ -31,9 +31,6 @@ export const MESSAGEBIRD_ERROR_CODES: Readonly<Record<number, { readonly meaning
   98: { meaning: 'API not found', retryable: false },
   99: { meaning: 'internal error', retryable: true },
 };
-
-/** Removes what must never reach a log from provider-written text. */
-export type Redact = (text: string) => string;
 
 /**
  * Turns a non-2xx answer into a ProviderError. The order is deliberate:
@@ -117,64 +114,33 @@ export function recipientFailedError(status: number, recipientStatus: string, me
 
 /** The attempt's signal was aborted before anything was sent: a retry cannot duplicate it. */
 export function noTimeLeftError(reason: unknown): ProviderError {
-  return new ProviderError({
-    provider: PROVIDER,
-    code: 'Timeout',
-    message: 'the attempt had no time left; nothing was sent',
-    retryable: true,
-    notAccepted: true,
-    cause: reason,
-  });
+  return transportError(PROVIDER, reason, { timedOut: true, sentNothing: true });
 }
 
-// Codes from Node's net/dns layer that prove no connection was made, so nothing was sent.
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /**
- * Classifies a failure of `fetch` itself or of reading the body: the signal running out is
- * `Timeout`; anything else is a network error. All are retryable; only failures before a
- * connection existed are `notAccepted` (a reset after the request left may follow a send).
+ * Classifies a failure of `fetch` itself or of reading the body: the signal running out (or an
+ * `AbortError`/`TimeoutError`) is `Timeout`; anything else is a network error whose code is the
+ * socket code (`ECONNREFUSED`, `UND_ERR_SOCKET`…) or `NetworkError`. All are retryable; only
+ * failures before a connection existed are `notAccepted` (a reset after the request left may
+ * follow a send). See `transportError` in core.
  *
  * @example `catch (error) { throw classifyTransportError(error, signal) }`
  */
 export function classifyTransportError(error: unknown, signal: AbortSignal): ProviderError {
-  if (signal.aborted || isAbort(error)) {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: 'Timeout',
-      message: 'no answer before the attempt timed out; the SMS may have been sent',
-      retryable: true,
-      cause: error,
-    });
-  }
-  const systemCode = findSystemCode(error);
-  return new ProviderError({
-    provider: PROVIDER,
-    code: systemCode ?? 'NetworkError',
-    message: `network error${systemCode ? ` (${systemCode})` : ''} talking to MessageBird`,
-    retryable: true,
-    notAccepted: systemCode !== undefined && NEVER_CONNECTED.has(systemCode),
-    cause: error,
+  return transportError(PROVIDER, error, {
+    signal,
+    timedOut: isAbort(error),
+    networkCode: 'socket',
+    wording: {
+      timeout: 'no answer before the attempt timed out; the SMS may have been sent',
+      network: (code) => `network error${code ? ` (${code})` : ''} talking to MessageBird`,
+    },
   });
 }
 
 function isAbort(error: unknown): boolean {
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   return name === 'AbortError' || name === 'TimeoutError';
-}
-
-/** undici wraps the system error: `TypeError('fetch failed', { cause: { code } })`, sometimes an AggregateError. */
-function findSystemCode(error: unknown, depth = 0): string | undefined {
-  if (depth > 4 || typeof error !== 'object' || error === null) return undefined;
-  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && code.length > 0) return code;
-  if (Array.isArray(errors)) {
-    for (const inner of errors) {
-      const found = findSystemCode(inner, depth + 1);
-      if (found) return found;
-    }
-  }
-  return findSystemCode(cause, depth + 1);
 }
 
 function parseErrors(text: string, redact: Redact): MessageBirdApiError[] {

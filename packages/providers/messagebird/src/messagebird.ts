@@ -1,4 +1,4 @@
-import type { ProviderDeps, Secret, SendReceipt, SmsProvider } from '@cognito-sms/core/provider';
+import { type ProviderDeps, redactor, type Secret, type SendReceipt, type SmsProvider } from '@cognito-sms/core/provider';
 import { classifyErrorResponse, classifyTransportError, invalidResponseError, noTimeLeftError, recipientFailedError } from './errors.js';
 
 /** How MessageBird encodes the text: `auto` picks `unicode` when the body has non-GSM characters. */
@@ -104,17 +104,4 @@ function readReceipt(status: number, text: string, recipient: string): SendRecei
   const parts = item?.messagePartCount;
   const segments = typeof parts === 'number' && Number.isInteger(parts) && parts > 0 ? parts : undefined;
   return { provider: 'messagebird', messageId: parsed.id, ...(segments === undefined ? {} : { segments }) };
-}
-
-/**
- * Provider text (an error `description`) could echo what was sent: blank out the body, the
- * number and the key, then any run of 4+ digits (a code or a number in another format).
- */
-function redactor(secrets: readonly string[]): (text: string) => string {
-  const present = secrets.filter((value) => value.length >= 4);
-  return (text) => {
-    let result = text;
-    for (const value of present) result = result.split(value).join('[redacted]');
-    return result.replace(/\d{4,}/g, '[digits]');
-  };
 }

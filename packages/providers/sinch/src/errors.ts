@@ -1,4 +1,4 @@
-import { ProviderError } from '@cognito-sms/core/provider';
+import { ProviderError, type Redact, transportError } from '@cognito-sms/core/provider';
 
 /** How one documented Sinch SMS REST error `code` is treated. */
 export interface SinchCodeClass {
@@ -56,24 +56,6 @@ const STATUSES: Readonly<Record<number, StatusClass>> = {
   // "The service is unable to perform the request at this point."
   503: { meaning: 'service unavailable; the request was not performed', retryable: true, notAccepted: true },
 };
-
-/** Removes from provider text anything that could be the message, the number or a credential. */
-export type Redact = (text: string) => string;
-
-/**
- * Builds a {@link Redact} that blanks the given values (the text, the number with and without `+`,
- * the token) and then any run of four or more digits (a code or a number in another format).
- *
- * @example `redactor(['Your code is 123456', '+447700900123'])('bad +447700900123') // 'bad [redacted]'`
- */
-export function redactor(values: readonly string[]): Redact {
-  const present = values.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let result = text;
-    for (const value of present) result = result.split(value).join('[redacted]');
-    return result.replace(/\d{4,}/g, '[digits]').slice(0, 300);
-  };
-}
 
 /** Sinch's error bodies: `{ code, text }` (400, 403), or the gateway's `{ error: { code, message, status } }`. */
 interface SinchErrorBody {
@@ -136,46 +118,14 @@ export function invalidSinchResponse(status: number, what: string): ProviderErro
   });
 }
 
-/** Connection failures that prove no request reached Sinch. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /**
  * A request that got no HTTP answer: the signal fired (`Timeout`), or the connection failed.
  * All are retryable; only a refused/unresolvable connection or a signal that had fired before
  * the request left is `notAccepted`. The cause is kept only as its name and code: `fetch`
- * errors can carry the request.
+ * errors can carry the request. See `transportError` in core.
  *
  * @example `throw sinchTransportError(error, signal, false)`
  */
 export function sinchTransportError(error: unknown, signal: AbortSignal, sentNothing: boolean): ProviderError {
-  if (signal.aborted) {
-    return new ProviderError({
-      provider: 'sinch',
-      code: 'Timeout',
-      message: sentNothing
-        ? 'the attempt had no time left; nothing was sent'
-        : 'no answer from Sinch before the deadline; the message may have been accepted',
-      retryable: true,
-      notAccepted: sentNothing,
-    });
-  }
-  const code = networkCode(error);
-  return new ProviderError({
-    provider: 'sinch',
-    code: 'NetworkError',
-    message: `the Sinch API could not be reached (${code ?? (error instanceof Error ? error.name : 'unknown')})`,
-    retryable: true,
-    notAccepted: code !== undefined && NOT_CONNECTED.has(code),
-    cause: { name: error instanceof Error ? error.name : typeof error, code },
-  });
-}
-
-/** `fetch` (undici) wraps the socket error: `TypeError('fetch failed', { cause: { code } })`. */
-function networkCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return transportError('sinch', error, { signal, sentNothing, providerName: 'Sinch' });
 }

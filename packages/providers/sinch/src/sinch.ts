@@ -1,6 +1,14 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { type ProviderDeps, parseRetryAfter, type Secret, type SendReceipt, type SmsMessage, type SmsProvider } from '@cognito-sms/core/provider';
-import { classifySinchResponse, invalidSinchResponse, redactor, sinchTransportError } from './errors.js';
+import {
+  type ProviderDeps,
+  parseRetryAfter,
+  redactor,
+  type Secret,
+  type SendReceipt,
+  type SmsMessage,
+  type SmsProvider,
+} from '@cognito-sms/core/provider';
+import { classifySinchResponse, invalidSinchResponse, sinchTransportError } from './errors.js';
 
 /** The regions of Sinch's SMS REST API: `https://{region}.sms.api.sinch.com`. */
 export const SINCH_REGIONS = ['us', 'eu', 'au', 'br', 'ca'] as const;

@@ -1,4 +1,11 @@
-import { ProviderError, parseRetryAfter } from '@cognito-sms/core/provider';
+import {
+  ProviderError,
+  parseRetryAfter,
+  type SmsMessage,
+  scrubProviderText,
+  type TransportWording,
+  transportError,
+} from '@cognito-sms/core/provider';
 
 /** How the adapter treats one Telnyx error code. */
 export interface TelnyxCodeClass {
@@ -107,25 +114,17 @@ interface TelnyxErrorObject {
 }
 
 /** Values that must never reach an error message: the text (it holds the code) and the number. */
-export interface Scrub {
-  readonly body: string;
-  readonly to: string;
-}
+export type Scrub = Pick<SmsMessage, 'body' | 'to'>;
 
 /**
  * Text from a Telnyx answer, made safe to log: the message text and the destination (with and
- * without `+`) are removed, as is any run of five or more digits, and the length is capped.
+ * without `+`) are removed, as is any run of five or more digits, and the length is capped at
+ * 120 (`scrubProviderText` in core).
  *
  * @example `scrubText('+447700900461 is not a valid number', scrub) // '[redacted] is not a valid number'`
  */
 export function scrubText(text: unknown, scrub: Scrub): string | undefined {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  let safe = text;
-  for (const value of [scrub.body, scrub.to, scrub.to.replace(/^\+/, '')]) {
-    if (value.length > 0) safe = safe.split(value).join('[redacted]');
-  }
-  safe = safe.replace(/\+?\d{5,}/g, '[redacted]').replace(/\s+/g, ' ').trim();
-  return safe.length > 120 ? `${safe.slice(0, 117)}...` : safe;
+  return scrubProviderText(text, scrub, 120);
 }
 
 /** The first `errors[]` entry of a body (Telnyx lists the cause first). */
@@ -187,41 +186,21 @@ export function telnyxInvalidResponseError(status: number, detail: string): Prov
   });
 }
 
-// Connection never established: the request cannot have reached Telnyx.
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const WORDING: Partial<TransportWording> = {
+  timeout: 'the Messaging API did not answer within the attempt time budget',
+  timeoutBeforeSending: 'the attempt time budget ran out before sending',
+  network: (code) => `the connection to the Messaging API failed (${code ?? 'network failure'})`,
+};
 
-/** `fetch` wraps socket errors as `TypeError('fetch failed', { cause })`; find the errno code. */
-export function errnoOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** A request that got no answer: refused, reset, DNS. Always retryable. */
+/**
+ * A request that got no answer: refused, reset, DNS. Always retryable; `notAccepted` only when
+ * no connection was made. Keeps only the cause's name and socket code.
+ */
 export function telnyxNetworkError(cause: unknown): ProviderError {
-  const errno = errnoOf(cause);
-  return new ProviderError({
-    provider: 'telnyx',
-    code: 'NetworkError',
-    message: `the connection to the Messaging API failed (${errno ?? 'network failure'})`,
-    retryable: true,
-    notAccepted: errno !== undefined && NOT_CONNECTED.has(errno),
-    cause,
-  });
+  return transportError('telnyx', cause, { wording: WORDING });
 }
 
 /** The attempt's AbortSignal fired. `sent`: the request may have left, so it is ambiguous. */
 export function telnyxTimeoutError(cause: unknown, sent: boolean): ProviderError {
-  return new ProviderError({
-    provider: 'telnyx',
-    code: 'Timeout',
-    message: sent ? 'the Messaging API did not answer within the attempt time budget' : 'the attempt time budget ran out before sending',
-    retryable: true,
-    notAccepted: !sent,
-    cause,
-  });
+  return transportError('telnyx', cause, { timedOut: true, sentNothing: !sent, wording: WORDING });
 }

@@ -1,4 +1,12 @@
-import { maskPhoneNumber, ProviderError, parseRetryAfter, type SmsMessage } from '@cognito-sms/core/provider';
+import {
+  ProviderError,
+  parseRetryAfter,
+  redactProviderText,
+  type SmsMessage,
+  socketErrorCode,
+  type TransportErrorOptions,
+  transportError,
+} from '@cognito-sms/core/provider';
 
 const PROVIDER = 'twilio';
 
@@ -32,8 +40,15 @@ interface TwilioHttpError {
 const isTwilioHttpError = (error: unknown): error is TwilioHttpError =>
   error instanceof Error && typeof (error as { status?: unknown }).status === 'number';
 
-// Connection errors that prove no request reached Twilio: nothing can have been sent.
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// How a send that got no HTTP answer is reported (`transportError` in core): a network failure
+// keeps the socket code as its code (`ECONNREFUSED`, `ECONNRESET`).
+const TRANSPORT: TransportErrorOptions = {
+  networkCode: 'socket',
+  wording: {
+    timeout: 'no answer from Twilio before the attempt was aborted',
+    network: (code) => `network error before Twilio answered (${code})`,
+  },
+};
 
 /**
  * Turns anything a send threw into a {@link ProviderError}. Twilio's code and message are kept,
@@ -49,31 +64,14 @@ export function toProviderError(
   context: { readonly message: SmsMessage; readonly signal: AbortSignal; readonly retryAfter?: string | undefined },
 ): ProviderError {
   // An aborted attempt may have reached Twilio: retryable, but not proof that nothing was sent.
-  if (context.signal.aborted) {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: 'Timeout',
-      message: 'no answer from Twilio before the attempt was aborted',
-      retryable: true,
-      cause: error,
-    });
-  }
+  if (context.signal.aborted) return transportError(PROVIDER, error, { ...TRANSPORT, signal: context.signal });
   if (isTwilioHttpError(error)) return fromHttpError(error, context.message, context.retryAfter);
   if (error instanceof SyntaxError) {
     // A 2xx whose body is not JSON: Twilio may well have queued the message, so no retry.
     return new ProviderError({ provider: PROVIDER, code: 'InvalidResponse', message: 'Twilio answered with a body that is not JSON', retryable: false });
   }
-  const networkCode = errnoCode(error);
-  if (networkCode) {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: networkCode,
-      message: `network error before Twilio answered (${networkCode})`,
-      retryable: true,
-      notAccepted: NOT_CONNECTED.has(networkCode),
-      cause: error,
-    });
-  }
+  // Retryable; `notAccepted` only when no connection was made.
+  if (socketErrorCode(error) !== undefined) return transportError(PROVIDER, error, TRANSPORT);
   return new ProviderError({
     provider: PROVIDER,
     code: 'UnexpectedError',
@@ -88,7 +86,8 @@ function fromHttpError(error: TwilioHttpError, message: SmsMessage, retryAfter: 
   const known = code === undefined ? undefined : TWILIO_ERROR_CODES[code];
   const throttled = known === 'throttled' || (known === undefined && status === 429);
   const retryable = throttled || (known === undefined && status >= 500);
-  const text = scrub(error.detail ?? error.message ?? '', message) || `HTTP ${status}`;
+  // Twilio's messages quote numbers in full ("The 'To' number +4477… is not a valid phone number.").
+  const text = redactProviderText(error.detail ?? error.message ?? '', message) || `HTTP ${status}`;
   const retryAfterMs = retryable ? parseRetryAfter(retryAfter) : undefined;
   const reference = code === undefined ? `HTTP ${status}` : `error ${code}, HTTP ${status}, https://www.twilio.com/docs/errors/${code}`;
   return new ProviderError({
@@ -102,29 +101,4 @@ function fromHttpError(error: TwilioHttpError, message: SmsMessage, retryAfter: 
     notAccepted: status >= 400 && status < 500,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
-}
-
-/** `ECONNREFUSED`, `ECONNRESET`…: on the error itself, or on a wrapped error's `cause`. */
-function errnoCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
-  }
-  return undefined;
-}
-
-// Twilio's messages quote numbers in full ("The 'To' number +4477… is not a valid phone number.").
-const PHONE_LIKE = /\+?\d[\d ().-]{5,}\d/g;
-
-/**
- * Makes a provider's text safe for logs: the SMS text and any run of 4+ digits it contains (the
- * code) are removed, phone-number-like runs of 7+ digits are masked.
- *
- * @example `scrub("The 'To' number +447700900123 is not valid", message) // "The 'To' number +44********23 is not valid"`
- */
-export function scrub(text: string, message: SmsMessage): string {
-  const withoutBody = message.body ? text.split(message.body).join('[SMS text]') : text;
-  return withoutBody
-    .replace(/\d{4,}/g, (digits) => (message.body.includes(digits) ? '[redacted]' : digits))
-    .replace(PHONE_LIKE, (match) => (match.replace(/\D/g, '').length >= 7 ? maskPhoneNumber(match) : match));
 }

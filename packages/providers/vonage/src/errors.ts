@@ -1,4 +1,12 @@
-import { isProviderError, ProviderError } from '@cognito-sms/core/provider';
+import {
+  isProviderError,
+  ProviderError,
+  type SmsMessage,
+  scrubProviderText,
+  socketErrorCode,
+  type TransportWording,
+  transportErrorInit,
+} from '@cognito-sms/core/provider';
 
 /** How one Vonage send status is treated. */
 export interface VonageStatusClass {
@@ -62,24 +70,7 @@ export const isVonageSmsError = (error: unknown): error is VonageSmsError =>
   error instanceof VonageSmsError || (isProviderError(error) && error.provider === 'vonage' && 'vonageStatus' in error);
 
 /** Values that must never reach an error message: the text (it holds the code) and the number. */
-export interface Scrub {
-  readonly body: string;
-  readonly to: string;
-}
-
-/**
- * Vonage's `error-text`, made safe to log: the message text and the destination are removed, as
- * is any run of five or more digits (a code or a number echoed in another form), and the length is capped.
- */
-export function scrubErrorText(text: unknown, scrub: Scrub): string | undefined {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  let safe = text;
-  for (const value of [scrub.body, scrub.to, scrub.to.replace(/^\+/, '')]) {
-    if (value.length > 0) safe = safe.split(value).join('[redacted]');
-  }
-  safe = safe.replace(/\d{5,}/g, '[redacted]').replace(/\s+/g, ' ').trim();
-  return safe.length > 160 ? `${safe.slice(0, 157)}...` : safe;
-}
+export type Scrub = Pick<SmsMessage, 'body' | 'to'>;
 
 /**
  * The error for a send that Vonage answered with a non-zero status.
@@ -88,7 +79,8 @@ export function scrubErrorText(text: unknown, scrub: Scrub): string | undefined 
  */
 export function statusError(status: string, errorText: unknown, parts: { accepted: number; total: number }, scrub: Scrub): VonageSmsError {
   const known = VONAGE_STATUSES[status];
-  const safeText = scrubErrorText(errorText, scrub);
+  // Vonage's `error-text` without the message text, the destination or any run of 5+ digits.
+  const safeText = scrubProviderText(errorText, scrub);
   const partial = parts.accepted > 0;
   const what = known ? known.meaning : 'unknown status';
   const said = safeText ? `: "${safeText}"` : '';
@@ -129,32 +121,23 @@ export function httpError(status: number): VonageSmsError {
   });
 }
 
-// Connection never established: the request cannot have reached Vonage.
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const WORDING: Partial<TransportWording> = {
+  timeout: 'the SMS API did not answer within the attempt time budget',
+  timeoutBeforeSending: 'the attempt time budget ran out before sending',
+  network: (code) => `the connection to the SMS API failed (${code ?? 'network failure'})`,
+};
 
-/** The error for a failure below HTTP (refused, reset, DNS). Always retryable. */
+/**
+ * The error for a failure below HTTP (refused, reset, DNS). Always retryable; `notAccepted` only
+ * when no connection was made. Keeps only the cause's name and socket code.
+ */
 export function networkError(error: unknown): VonageSmsError {
-  const errno = errnoOf(error);
-  return new VonageSmsError({
-    provider: 'vonage',
-    code: 'NetworkError',
-    message: `the connection to the SMS API failed (${errno ?? 'network failure'})`,
-    retryable: true,
-    notAccepted: errno !== undefined && NOT_CONNECTED.has(errno),
-    cause: error,
-  });
+  return new VonageSmsError(transportErrorInit('vonage', error, { wording: WORDING }));
 }
 
 /** The error for an attempt stopped by its AbortSignal. `sent`: the request may have left. */
 export function timeoutError(cause: unknown, sent: boolean): VonageSmsError {
-  return new VonageSmsError({
-    provider: 'vonage',
-    code: 'Timeout',
-    message: sent ? 'the SMS API did not answer within the attempt time budget' : 'the attempt time budget ran out before sending',
-    retryable: true,
-    notAccepted: !sent,
-    cause,
-  });
+  return new VonageSmsError(transportErrorInit('vonage', cause, { timedOut: true, sentNothing: !sent, wording: WORDING }));
 }
 
 /** A 2xx answer that is not a send response this adapter understands. */
@@ -168,17 +151,6 @@ export function invalidResponseError(detail: string): VonageSmsError {
   });
 }
 
-/** `fetch` wraps socket errors as `TypeError('fetch failed', { cause })`; find the errno code. */
-export function errnoOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** True for what `fetch` throws when the connection fails. */
 export const isNetworkFailure = (error: unknown): boolean =>
-  error instanceof TypeError && (errnoOf(error) !== undefined || /fetch failed|network|socket/i.test(error.message));
+  error instanceof TypeError && (socketErrorCode(error) !== undefined || /fetch failed|network|socket/i.test(error.message));
