@@ -216,8 +216,11 @@ function decryptFailure(error: unknown, kmsErrors: readonly unknown[], signal: A
     const hint = name === 'AccessDeniedException' ? '; the function role needs kms:Decrypt on the key' : '';
     return new DecryptError(
       'KmsUnavailable',
-      `KMS Decrypt failed (${name}: ${kmsError instanceof Error ? kmsError.message : String(kmsError)})${hint}`,
-      { retryable, cause: kmsError },
+      // Only KMS's own answers are quoted: other SDK errors (an unreadable body) may echo bytes of it.
+      `KMS Decrypt failed (${isAwsSdkError(kmsError) && kmsError.$fault ? `${name}: ${kmsError.message}` : name})${hint}`,
+      // Lambda prints a thrown error with its cause: keep raw SDK errors (which may quote the
+      // answer) out of it, and only KMS's own modeled errors in.
+      { retryable, cause: isAwsSdkError(kmsError) && kmsError.$fault ? kmsError : { name } },
     );
   }
   return new DecryptError('InvalidCiphertext', 'the ciphertext failed integrity checks (altered header, body or signature)', {

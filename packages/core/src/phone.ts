@@ -31,5 +31,7 @@ export function maskPhoneNumber(value: string): string {
   const digits = value.replace(/\D/g, '');
   if (digits.length <= 4) return '*'.repeat(digits.length);
   const prefix = value.startsWith('+') ? '+' : '';
+  // No real number has more than 15 digits; an oversized one must not bloat a log line.
+  if (digits.length > 15) return `${prefix}${digits.slice(0, 2)}…${digits.slice(-2)} (${digits.length} digits)`;
   return `${prefix}${digits.slice(0, 2)}${'*'.repeat(digits.length - 4)}${digits.slice(-2)}`;
 }

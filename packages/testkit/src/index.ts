@@ -11,3 +11,5 @@ export type { SecretsManagerEmulator, SecretsManagerEmulatorOptions } from './em
 export { startSsmEmulator } from './emulators/ssm.js';
 export type { SsmEmulator, SsmEmulatorOptions } from './emulators/ssm.js';
 export type { AwsCall, AwsJsonEmulator } from './emulators/aws-json.js';
+export { encryptCommitting, encryptWithDataKeys, flipBit, messageRegions, regionAt, tamperBase64 } from './tamper.js';
+export type { EncryptVariantOptions, MessagePart, MessageRegion } from './tamper.js';
