@@ -1,9 +1,6 @@
 import { isCognitoSmsError, isDecryptError } from '@cognito-sms/core';
-import { cognitoEvent } from '@cognito-sms/testkit';
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The lead adds `tamper.js` to the testkit's index; until then it is imported by path.
 import {
+  cognitoEvent,
   encryptCommitting,
   encryptWithDataKeys,
   flipBit,
@@ -12,7 +9,9 @@ import {
   messageRegions,
   regionAt,
   tamperBase64,
-} from '../../../testkit/src/tamper.js';
+} from '@cognito-sms/testkit';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CustomSmsSenderHandler, createHandler } from '../../src/create-handler.js';
 import {
   AWS_SECRET_ACCESS_KEY,
