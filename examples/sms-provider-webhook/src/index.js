@@ -3,7 +3,7 @@
 //   SMS_PROVIDER=@example/cognito-sms-provider-webhook  WEBHOOK_URL=…  WEBHOOK_SIGNING_SECRET=…
 import { createHmac } from 'node:crypto';
 import { defineProvider, ProviderError, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** @param {number} status */
 const isRetryableStatus = (status) => status === 429 || status >= 500;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidEventError } from './errors.js';
 
 /** Every trigger source Cognito sends to a CustomSMSSender function. */

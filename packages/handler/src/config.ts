@@ -25,7 +25,7 @@ import {
   type TriggerSource,
   templateProblems,
 } from '@cognito-sms/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadProviderDefinition } from './load-provider.js';
 import { createSecretResolver, isSecretReference, parseSecretReference, type SecretReference, type SecretResolver } from './secrets.js';
 

@@ -2,7 +2,7 @@
 // list shared through globalThis (no network, no output), so a test can assert "exactly one
 // correct message" or "nothing sent" at thousands of cases a second.
 import { defineProvider } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const KEY = Symbol.for('cognito-sms.reliability.recorded');
 

@@ -1,5 +1,5 @@
 import { defineProvider } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createConsoleProvider, type ConsoleProviderConfig } from './console.js';
 
 export { createConsoleProvider } from './console.js';

@@ -1,5 +1,5 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createInfobipProvider, type InfobipConfig } from './infobip.js';
 
 export { createInfobipProvider, INFOBIP_SEND_PATH } from './infobip.js';

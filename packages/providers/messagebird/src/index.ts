@@ -1,5 +1,5 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createMessageBirdProvider, type MessageBirdProviderConfig } from './messagebird.js';
 
 export { createMessageBirdProvider } from './messagebird.js';

@@ -1,5 +1,5 @@
 import { defineProvider, envVariableName, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createPlivoProvider, DEFAULT_BASE_URL, type PlivoProviderConfig } from './plivo.js';
 
 export { classifyPlivoStatus, PLIVO_STATUS_CLASSES, scrubErrorText } from './errors.js';

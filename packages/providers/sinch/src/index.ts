@@ -1,5 +1,5 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createSinchProvider, SINCH_REGIONS, type SinchConfig } from './sinch.js';
 
 export { createSinchProvider, SINCH_REGIONS, sinchRegionUrl } from './sinch.js';

@@ -1,5 +1,5 @@
 import { defineProvider } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createSnsProvider, type SnsProviderConfig, type SnsSmsType } from './sns.js';
 
 export { SNS_ERRORS, redactProviderText, toSnsProviderError } from './errors.js';

@@ -1,5 +1,5 @@
 import { defineProvider, envVariableName, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createTelnyxProvider, DEFAULT_BASE_URL, type TelnyxProviderConfig } from './telnyx.js';
 
 export { scrubText, TELNYX_ERROR_CODES, telnyxHttpError } from './errors.js';

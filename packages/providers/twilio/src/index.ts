@@ -1,5 +1,5 @@
 import { defineProvider, envVariableName, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createTwilioProvider, type TwilioProviderConfig } from './twilio.js';
 
 export { TWILIO_ERROR_CODES } from './errors.js';

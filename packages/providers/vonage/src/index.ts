@@ -1,5 +1,5 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createVonageProvider, DEFAULT_BASE_URL, type VonageProviderConfig } from './vonage.js';
 
 export { createVonageProvider, DEFAULT_BASE_URL, smsType } from './vonage.js';
