@@ -5,6 +5,7 @@ import { CommitmentPolicy, KeyringNode, NodeAlgorithmSuite } from '@aws-crypto/m
 import { deserializeFactory } from '@aws-crypto/serialize';
 import { DecryptCommand, type DecryptCommandInput, type DecryptCommandOutput } from '@aws-sdk/client-kms';
 import { DecryptError } from './errors.js';
+import { NativeVerificationKeyCmm } from './native-verification-cmm.js';
 import { Secret } from './secret.js';
 
 /** The one KMS operation decryption needs; a `KMSClient` from `@aws-sdk/client-kms` fits. */
@@ -93,6 +94,7 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
       };
     },
   }) as unknown as KeyringNode;
+  const materials = new NativeVerificationKeyCmm(keyring);
 
   return {
     async decrypt(ciphertext, userPoolId, callOptions = {}) {
@@ -109,7 +111,7 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
       const errors: unknown[] = [];
       let result: Awaited<ReturnType<typeof decrypt>>;
       try {
-        result = await kmsCalls.run({ errors, signal: callOptions.signal }, () => decrypt(keyring, message));
+        result = await kmsCalls.run({ errors, signal: callOptions.signal }, () => decrypt(materials, message));
       } catch (error) {
         throw decryptFailure(error, errors, callOptions.signal);
       }
