@@ -105,7 +105,8 @@ async function fallbackBundle(id, outDir) {
 /**
  * Builds the handler for one provider into `dir` (metafile at `<dir>.meta.json`) with the
  * settings of scripts/bundle.mjs, changed by `options` (for experiments.mjs):
- * - `conditions`: esbuild's export conditions (bundle.mjs: ['@cognito-sms/source']);
+ * - `conditions`: esbuild's export conditions (bundle.mjs since 0358f91:
+ *   ['@cognito-sms/source', 'module']; before it, ['@cognito-sms/source']);
  * - `zodNamespaceImport`: rewrite `import { z } from 'zod'` in workspace sources to
  *   `import * as z from 'zod'`, which esbuild can tree-shake;
  * - `nativeEcc`: replace the Encryption SDK's pure-JS (bn.js) decompression of the message's
@@ -125,7 +126,7 @@ export async function buildVariant(id, dir, options = {}) {
     format: 'esm',
     platform: 'node',
     target: 'node22',
-    conditions: options.conditions ?? ['@cognito-sms/source'],
+    conditions: options.conditions ?? ['@cognito-sms/source', 'module'],
     mainFields: ['module', 'main'],
     minify: true,
     sourcemap: 'linked',
