@@ -71,3 +71,5 @@ export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
 export type { CustomSmsSender, CustomSmsSenderOptions, DeduplicationKey, InvocationContext, SenderEvent } from './sender.js';
 export { createCustomSmsSender, deduplicationKey } from './sender.js';
+export { postJson } from './post-json.js';
+export type { JsonAnswer } from './post-json.js';

@@ -28,3 +28,5 @@ export {
 export { isSecret, Secret } from './secret.js';
 export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
+export { postJson } from './post-json.js';
+export type { JsonAnswer } from './post-json.js';

@@ -1,5 +1,5 @@
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import {
+  postJson,
   type ProviderDeps,
   parseRetryAfter,
   redactor,
@@ -77,22 +77,11 @@ export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<Pro
       const from = message.sender ?? config.from;
       // JSON is UTF-8: Infobip encodes the text as GSM-7 or UCS-2 itself.
       const request = { messages: [{ destinations: [{ to }], ...(from ? { from } : {}), text: message.body }] };
-      let status: number;
-      let text: string;
-      let retryAfter: string | null;
-      try {
-        const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(request), signal });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        text = await response.text();
-      } catch (error) {
-        throw infobipTransportError(error, signal, false);
-      } finally {
-        // undici marks a connection idle one macrotask after the body is read: a send issued
-        // at once (a quick second invocation) would otherwise open a second connection.
-        await nextMacrotask();
-      }
-      const body = parseJson(text);
+      const { status, retryAfter, body } = await postJson(endpoint, request, {
+        headers,
+        signal,
+        transportError: (error) => infobipTransportError(error, signal, false),
+      });
       if (status < 200 || status >= 300) throw classifyInfobipResponse(status, body, redact, parseRetryAfter(retryAfter));
       if (body === undefined) throw invalidInfobipResponse(status, 'not JSON');
       const [sent] = Array.isArray((body as InfobipSendResponse).messages) ? ((body as InfobipSendResponse).messages ?? []) : [];
@@ -106,11 +95,3 @@ export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<Pro
   };
 }
 
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

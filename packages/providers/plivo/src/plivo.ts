@@ -1,5 +1,4 @@
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { ProviderDeps, Secret, SendReceipt, SmsMessage, SmsProvider } from '@cognito-sms/core/provider';
+import { type ProviderDeps, postJson, type Secret, type SendReceipt, type SmsMessage, type SmsProvider } from '@cognito-sms/core/provider';
 import {
   plivoHttpError,
   plivoInvalidNumberError,
@@ -71,30 +70,13 @@ export function createPlivoProvider(config: PlivoProviderConfig, _deps?: Partial
     async send(message: SmsMessage, { signal }): Promise<SendReceipt> {
       if (signal.aborted) throw plivoTimeoutError(signal.reason, false);
       const scrub: Scrub = { body: message.body, to: message.to };
-      let response: Response;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(plivoRequestBody(message, config)),
-          signal,
-        });
-      } catch (error) {
-        throw signal.aborted ? plivoTimeoutError(error, true) : plivoNetworkError(error);
-      }
-      let text: string;
-      try {
-        // Read the whole body, also on errors: an unread body holds the keep-alive connection.
-        text = await response.text();
-      } catch (error) {
-        throw signal.aborted ? plivoTimeoutError(error, true) : plivoNetworkError(error);
-      }
-      // Node's fetch (undici) returns the connection to its pool one macrotask after the body
-      // is read; a send issued before that (a quick second send) would open a second one.
-      await nextMacrotask();
-      const body = parseJson(text);
-      if (!response.ok) throw plivoHttpError(response.status, body, response.headers.get('retry-after'), scrub);
-      return receipt(response.status, body);
+      const { status, retryAfter, body } = await postJson(endpoint, plivoRequestBody(message, config), {
+        headers,
+        signal,
+        transportError: (error) => (signal.aborted ? plivoTimeoutError(error, true) : plivoNetworkError(error)),
+      });
+      if (status < 200 || status >= 300) throw plivoHttpError(status, body, retryAfter, scrub);
+      return receipt(status, body);
     },
   };
 }
@@ -108,13 +90,4 @@ function receipt(status: number, body: unknown): SendReceipt {
   const invalidCount = Array.isArray(invalid) ? invalid.length : typeof invalid === 'string' && invalid !== '' ? 1 : 0;
   if (invalidCount > 0) throw plivoInvalidNumberError(status);
   throw plivoInvalidResponseError(status, 'no message_uuid');
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import {
+  postJson,
   type ProviderDeps,
   parseRetryAfter,
   redactor,
@@ -76,22 +76,11 @@ export function createSinchProvider(config: SinchConfig, _deps?: Partial<Provide
       // A per-destination sender (SMS_SENDERS) wins over SINCH_FROM: Sinch takes `from` per batch.
       const from = message.sender ?? config.from;
       const batch = { to: [message.to], body: message.body, type: 'mt_text', ...(from ? { from } : {}) };
-      let status: number;
-      let text: string;
-      let retryAfter: string | null;
-      try {
-        const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(batch), signal });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        text = await response.text();
-      } catch (error) {
-        throw sinchTransportError(error, signal, false);
-      } finally {
-        // undici marks a connection idle one macrotask after the body is read: a send issued
-        // at once (a quick second invocation) would otherwise open a second connection.
-        await nextMacrotask();
-      }
-      const body = parseJson(text);
+      const { status, retryAfter, body } = await postJson(endpoint, batch, {
+        headers,
+        signal,
+        transportError: (error) => sinchTransportError(error, signal, false),
+      });
       if (status < 200 || status >= 300) throw classifySinchResponse(status, body, redact, parseRetryAfter(retryAfter));
       if (body === undefined) throw invalidSinchResponse(status, 'not JSON');
       const id = (body as SinchBatch).id;
@@ -99,13 +88,4 @@ export function createSinchProvider(config: SinchConfig, _deps?: Partial<Provide
       return { provider: 'sinch', messageId: id };
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
