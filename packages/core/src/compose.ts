@@ -144,7 +144,16 @@ export interface MessageComposer {
    * password and username) and reports those that force UCS-2 or take more than one segment.
    */
   lint(): TemplateWarning[];
+  /**
+   * Segments the text for this trigger will take, rendered with a sample code of the usual
+   * length (the code is still encrypted when the fraud guard prices a message).
+   */
+  estimateSegments(trigger: TriggerSource, locale: string | undefined, username: string): number;
 }
+
+/** A 6-digit code (Cognito's), or an 8-character temporary password (its default policy's minimum). */
+const sampleCode = (trigger: TriggerSource): string | undefined =>
+  !triggerCarriesCode(trigger) ? undefined : trigger === 'CustomSMSSender_AdminCreateUser' ? 'Aa1!Bb2@' : '123456';
 
 /** Triggers whose code is a one-time code a browser or an app may read from the SMS. */
 const ONE_TIME_CODE_TRIGGERS: ReadonlySet<TriggerSource> = new Set(
@@ -215,10 +224,7 @@ export function createMessageComposer(options: MessageComposerOptions = {}): Mes
         for (const trigger of TRIGGER_SOURCES) {
           const template = templates[trigger];
           if (template === undefined) continue;
-          const sample = trigger === 'CustomSMSSender_AdminCreateUser' ? 'Aa1!Bb2@' : '123456';
-          const info = smsSegments(
-            render(trigger, template, { code: triggerCarriesCode(trigger) ? sample : undefined, username: 'username' }),
-          );
+          const info = smsSegments(render(trigger, template, { code: sampleCode(trigger), username: 'username' }));
           const base = {
             trigger,
             locale,
@@ -232,6 +238,9 @@ export function createMessageComposer(options: MessageComposerOptions = {}): Mes
         }
       }
       return warnings;
+    },
+    estimateSegments(trigger, locale, username) {
+      return smsSegments(render(trigger, pick(trigger, locale).template, { code: sampleCode(trigger), username })).segments;
     },
   };
 }

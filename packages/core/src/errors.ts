@@ -85,6 +85,41 @@ export class DestinationBlockedError extends CognitoSmsError {
   }
 }
 
+/** What refused a message in the fraud guard. */
+export type RateLimitedCode =
+  | 'NumberLimit'
+  | 'UserLimit'
+  | 'PrefixLimit'
+  | 'PrefixQuarantined'
+  | 'CountryLimit'
+  | 'CountrySurge'
+  | 'GlobalLimit'
+  | 'BudgetExhausted'
+  | 'GuardUnavailable';
+
+/**
+ * The fraud guard refused the message: a limit (`SMS_LIMIT_*`), the spend budget
+ * (`SMS_BUDGET`), a quarantined prefix, a country's surge, or an unreachable store with
+ * `SMS_GUARD_ON_STORE_ERROR=closed`. Raised before anything is decrypted or sent. The message
+ * names the limit (`SMS_LIMIT_PER_NUMBER 5/10m`), never the number or the user. Not retryable:
+ * a retry of the same event inside the window would be refused again and costs an invocation.
+ *
+ * @example `if (isRateLimitedError(e)) metrics.rateLimited(e.code)`
+ */
+export class RateLimitedError extends CognitoSmsError {
+  override name = 'RateLimitedError' as const;
+  declare readonly code: RateLimitedCode;
+  /** The limit as configured, e.g. `5/10m` or `20/h` of the budget; undefined for quarantine and store errors. */
+  readonly limit: string | undefined;
+  /** ISO region of the destination, when known. */
+  readonly country: string | undefined;
+  constructor(code: RateLimitedCode, message: string, options: { limit?: string; country?: string; cause?: unknown } = {}) {
+    super(code, message, { retryable: false, cause: options.cause });
+    this.limit = options.limit;
+    this.country = options.country;
+  }
+}
+
 /** One invalid or missing setting, named as the operator wrote it (an env variable). */
 export interface ConfigIssue {
   readonly variable: string;
@@ -177,3 +212,6 @@ export const isDestinationBlockedError = (error: unknown): error is DestinationB
   error instanceof DestinationBlockedError || hasName(error, 'DestinationBlockedError');
 /** @example `if (isConfigError(e)) console.error(e.message)` */
 export const isConfigError = (error: unknown): error is ConfigError => error instanceof ConfigError || hasName(error, 'ConfigError');
+/** @example `if (isRateLimitedError(e)) log(e.code, e.limit)` */
+export const isRateLimitedError = (error: unknown): error is RateLimitedError =>
+  error instanceof RateLimitedError || hasName(error, 'RateLimitedError');

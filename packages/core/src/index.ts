@@ -30,7 +30,7 @@ export {
   NUMBER_TYPES,
   screenDestination,
 } from './destination.js';
-export type { ConfigIssue, DecryptErrorCode, DestinationBlockedCode } from './errors.js';
+export type { ConfigIssue, DecryptErrorCode, DestinationBlockedCode, RateLimitedCode } from './errors.js';
 export {
   CognitoSmsError,
   ConfigError,
@@ -44,14 +44,19 @@ export {
   isDestinationBlockedError,
   isInvalidEventError,
   isProviderError,
+  isRateLimitedError,
   ProviderError,
+  RateLimitedError,
 } from './errors.js';
 export type { CustomSmsSenderEvent, TriggerSource } from './event.js';
 export { customSmsSenderEventSchema, parseCustomSmsSenderEvent, TRIGGER_SOURCES, triggerCarriesCode } from './event.js';
+export type { GuardRequest, GuardVerdict, SendGuard } from './guard.js';
 export { createDestinationInspector } from './inspector.js';
 export { assertE164, isE164, maskPhoneNumber } from './phone.js';
 export type { AmbiguousErrorPolicy, AttemptDecision, Clock, DeliverOptions, DeliveryEvent, DeliveryPolicy } from './policy.js';
 export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver, parseRetryAfter, systemClock } from './policy.js';
+export type { JsonAnswer } from './post-json.js';
+export { postJson } from './post-json.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
@@ -71,5 +76,3 @@ export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
 export type { CustomSmsSender, CustomSmsSenderOptions, DeduplicationKey, InvocationContext, SenderEvent } from './sender.js';
 export { createCustomSmsSender, deduplicationKey } from './sender.js';
-export { postJson } from './post-json.js';
-export type { JsonAnswer } from './post-json.js';

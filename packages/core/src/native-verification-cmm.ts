@@ -34,7 +34,12 @@ export class NativeVerificationKeyCmm extends NodeDefaultCryptographicMaterialsM
     const half = (point.length - 1) / 2;
     const key = createPublicKey({
       format: 'jwk',
-      key: { kty: 'EC', crv: jwkCurve, x: point.subarray(1, 1 + half).toString('base64url'), y: point.subarray(1 + half).toString('base64url') },
+      key: {
+        kty: 'EC',
+        crv: jwkCurve,
+        x: point.subarray(1, 1 + half).toString('base64url'),
+        y: point.subarray(1 + half).toString('base64url'),
+      },
     });
     return new NodeDecryptionMaterial(suite, context).setVerificationKey(new VerificationKey(key as never, suite));
   }

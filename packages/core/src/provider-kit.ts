@@ -13,6 +13,8 @@ export {
 export type { TriggerSource } from './event.js';
 export { maskPhoneNumber } from './phone.js';
 export { parseRetryAfter } from './policy.js';
+export type { JsonAnswer } from './post-json.js';
+export { postJson } from './post-json.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
@@ -28,5 +30,3 @@ export {
 export { isSecret, Secret } from './secret.js';
 export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
-export { postJson } from './post-json.js';
-export type { JsonAnswer } from './post-json.js';

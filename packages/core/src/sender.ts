@@ -2,15 +2,21 @@ import { createHash } from 'node:crypto';
 import { createMessageComposer, type MessageComposer, type MessageTemplates } from './compose.js';
 import type { CodeDecrypter } from './decrypt.js';
 import { type Destination, type DestinationInspector, type DestinationPolicy, screenDestination } from './destination.js';
-import { type CognitoSmsError, DeliveryRejectedError, isCognitoSmsError, isDestinationBlockedError } from './errors.js';
+import { type CognitoSmsError, DeliveryRejectedError, isCognitoSmsError, isDestinationBlockedError, isRateLimitedError } from './errors.js';
 import { type CustomSmsSenderEvent, parseCustomSmsSenderEvent, type TriggerSource } from './event.js';
+import type { SendGuard } from './guard.js';
 import { assertE164, maskPhoneNumber } from './phone.js';
 import { type Clock, DEFAULT_DELIVERY_POLICY, type DeliveryEvent, type DeliveryPolicy, deliver, systemClock } from './policy.js';
 import type { Logger, SendReceipt, SmsProvider } from './provider.js';
 import { type RoutingTable, type SenderTable, selectRoute, selectSender } from './routing.js';
 
 /** Something the sender did, with the trigger and destination country it concerned. */
-export type SenderEvent = (DeliveryEvent | { readonly type: 'blocked'; readonly reason: string; readonly numberType?: string }) & {
+export type SenderEvent = (
+  | DeliveryEvent
+  | { readonly type: 'blocked'; readonly reason: string; readonly numberType?: string }
+  | { readonly type: 'rateLimited'; readonly limit: string }
+  | { readonly type: 'guardStoreError' }
+) & {
   readonly trigger?: TriggerSource;
   readonly country?: string;
 };
@@ -35,7 +41,12 @@ export interface CustomSmsSenderOptions {
   readonly senders?: SenderTable;
   /** Destinations refused before anything is decrypted: the SMS-pumping defence. */
   readonly screening?: DestinationPolicy;
-  /** Told about every attempt, delivery, failure and block (for metrics). */
+  /**
+   * The fraud guard: asked after screening and before decryption, so a refused message costs
+   * no KMS call and no send.
+   */
+  readonly guard?: SendGuard;
+  /** Told about every attempt, delivery, failure, block and rate limit (for metrics). */
   readonly onEvent?: (event: SenderEvent) => void;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -55,7 +66,8 @@ export interface CustomSmsSender {
 /**
  * The whole job for one event, with every collaborator handed in: nothing here reads the
  * environment or opens a connection it was not given. In order: validate the event, check the
- * pool, check the number (E.164, then the allowed/blocked countries and number types), decrypt,
+ * pool, check the number (E.164, then the allowed/blocked countries and number types), ask the
+ * fraud guard, decrypt,
  * compose (template by trigger and locale), pick the chain for the destination, deliver.
  *
  * @example
@@ -105,6 +117,27 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
         const destination = options.inspector?.inspect(to) ?? unknown;
         country = destination.country;
         screenDestination(destination, screening);
+        if (options.guard) {
+          const verdict = await options.guard.admit(
+            {
+              to,
+              destination,
+              userPoolId: event.userPoolId,
+              userKey: event.request.userAttributes.sub ?? event.userName,
+              trigger: event.triggerSource,
+              segments: composer.estimateSegments(event.triggerSource, event.request.userAttributes.locale, event.userName),
+            },
+            { signal: AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - policy.safetyMarginMs)) },
+          );
+          if (verdict.storeError) {
+            options.logger.warn('Fraud guard store unavailable; sending unchecked (SMS_GUARD_ON_STORE_ERROR=open)', {
+              trigger,
+              country: country ?? 'unknown',
+              error: verdict.storeError,
+            });
+            emit({ type: 'guardStoreError' });
+          }
+        }
 
         const ciphertext = event.request.code;
         // KMS shares the invocation's budget: a KMS that does not answer must not hold the
@@ -156,6 +189,15 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
         if (isDestinationBlockedError(error)) {
           options.logger.warn('SMS blocked', { trigger, country: country ?? 'unknown', reason: error.code, numberType: error.numberType });
           emit({ type: 'blocked', reason: error.code, ...(error.numberType ? { numberType: error.numberType } : {}) });
+        } else if (isRateLimitedError(error)) {
+          options.logger.warn('SMS rate-limited', {
+            trigger,
+            country: country ?? 'unknown',
+            limit: error.code,
+            ...(error.limit ? { rule: error.limit } : {}),
+            reason: error.message,
+          });
+          emit({ type: 'rateLimited', limit: error.code });
         } else if (!delivering) {
           // deliver() reports its own failures.
           emit({

@@ -114,10 +114,7 @@ export async function startLoopbackKms(options: LoopbackKmsOptions = {}): Promis
     const key = keys.get(arn);
     if (!key) throw invalid();
     if (requestedKeyId !== undefined && findKey(requestedKeyId) !== key) {
-      throw new KmsException(
-        'IncorrectKeyException',
-        'The key ID in the request does not identify a CMK that can perform this operation.',
-      );
+      throw new KmsException('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
     }
     const rest = blob.subarray(6 + arnLength);
     if (rest.length < 28) throw invalid();
@@ -134,8 +131,7 @@ export async function startLoopbackKms(options: LoopbackKmsOptions = {}): Promis
   const operations: Record<string, (input: Record<string, unknown>) => Record<string, unknown>> = {
     GenerateDataKey(input) {
       const key = findKey(input.KeyId);
-      const bytes =
-        typeof input.NumberOfBytes === 'number' ? input.NumberOfBytes : input.KeySpec === 'AES_128' ? 16 : 32;
+      const bytes = typeof input.NumberOfBytes === 'number' ? input.NumberOfBytes : input.KeySpec === 'AES_128' ? 16 : 32;
       if (bytes < 1 || bytes > 1024) throw new KmsException('ValidationException', 'NumberOfBytes must be 1 to 1024');
       const plaintext = randomBytes(bytes);
       return {

@@ -38,7 +38,15 @@ const ERROR_STATUS: Readonly<Record<string, number>> = {
   SerializationException: 400,
   ServiceUnavailable: 503,
 };
-const MODELED = new Set(['AccessDeniedException', 'ConflictException', 'InternalServerException', 'ResourceNotFoundException', 'ServiceQuotaExceededException', 'ThrottlingException', 'ValidationException']);
+const MODELED = new Set([
+  'AccessDeniedException',
+  'ConflictException',
+  'InternalServerException',
+  'ResourceNotFoundException',
+  'ServiceQuotaExceededException',
+  'ThrottlingException',
+  'ValidationException',
+]);
 
 export type EndUserMessagingErrorType = keyof typeof ERROR_STATUS | (string & {});
 
@@ -157,9 +165,15 @@ export async function startEndUserMessagingEmulator(options: EndUserMessagingEmu
     }
     const target = String(request.headers['x-amz-target'] ?? '');
     if (request.method !== 'POST' || request.path !== '/' || target !== 'PinpointSMSVoiceV2.SendTextMessage') {
-      return endUserMessagingError('UnknownOperationException', { message: `The emulator serves PinpointSMSVoiceV2.SendTextMessage only, not ${target || '(no target)'}` });
+      return endUserMessagingError('UnknownOperationException', {
+        message: `The emulator serves PinpointSMSVoiceV2.SendTextMessage only, not ${target || '(no target)'}`,
+      });
     }
-    if (!String(request.headers['content-type'] ?? '').startsWith(CONTENT_TYPE) || typeof request.json !== 'object' || request.json === null) {
+    if (
+      !String(request.headers['content-type'] ?? '').startsWith(CONTENT_TYPE) ||
+      typeof request.json !== 'object' ||
+      request.json === null
+    ) {
       return endUserMessagingError('SerializationException', { message: 'Expected an application/x-amz-json-1.0 object' });
     }
     const input = request.json as Record<string, unknown>;
@@ -175,7 +189,8 @@ export async function startEndUserMessagingEmulator(options: EndUserMessagingEmu
     const destination = input.DestinationPhoneNumber;
     if (destination === undefined || destination === null) {
       return endUserMessagingError('ValidationException', {
-        message: "1 validation error detected: Value null at 'destinationPhoneNumber' failed to satisfy constraint: Member must not be null",
+        message:
+          "1 validation error detected: Value null at 'destinationPhoneNumber' failed to satisfy constraint: Member must not be null",
         reason: 'MISSING_PARAMETER',
         fields: [{ Name: 'destinationPhoneNumber', Message: 'Member must not be null' }],
       });
@@ -210,7 +225,10 @@ export async function startEndUserMessagingEmulator(options: EndUserMessagingEmu
     const context = input.Context;
     if (context !== undefined) {
       const entries = typeof context === 'object' && context !== null ? Object.entries(context) : [];
-      if (entries.length > 5 || entries.some(([k, v]) => !/^\S{1,100}$/.test(k) || typeof v !== 'string' || v.length < 1 || v.length > 800 || v.trim() !== v)) {
+      if (
+        entries.length > 5 ||
+        entries.some(([k, v]) => !/^\S{1,100}$/.test(k) || typeof v !== 'string' || v.length < 1 || v.length > 800 || v.trim() !== v)
+      ) {
         return invalid('context', JSON.stringify(context), 'Map must have at most 5 entries of non-blank keys (1-100) and values (1-800)');
       }
     }

@@ -83,7 +83,8 @@ export async function startMessageBirdEmulator(options: MessageBirdEmulatorOptio
 function route(request: RecordedRequest, accessKey: string): ScriptedResponse {
   if (request.headers.authorization !== `AccessKey ${accessKey}`) return messageBirdError(2);
   if (request.path !== '/messages') return messageBirdError(98);
-  if (request.method !== 'POST') return { status: 405, body: { errors: [{ code: 21, description: 'Method not allowed', parameter: null }] } };
+  if (request.method !== 'POST')
+    return { status: 405, body: { errors: [{ code: 21, description: 'Method not allowed', parameter: null }] } };
 
   const fields = readFields(request);
   if (!fields) return messageBirdError(21, { description: 'request body could not be parsed' });
@@ -168,7 +169,11 @@ function readFields(request: RecordedRequest): SendFields | undefined {
   if (typeof request.json !== 'object' || request.json === null) return undefined;
   const json = request.json as Record<string, unknown>;
   const raw = json.recipients;
-  const recipients = Array.isArray(raw) ? raw.map((value) => text(value) ?? '') : typeof raw === 'string' || typeof raw === 'number' ? splitRecipients(String(raw)) : [];
+  const recipients = Array.isArray(raw)
+    ? raw.map((value) => text(value) ?? '')
+    : typeof raw === 'string' || typeof raw === 'number'
+      ? splitRecipients(String(raw))
+      : [];
   return {
     ...optional('originator', text(json.originator)),
     ...optional('body', text(json.body)),
@@ -179,8 +184,13 @@ function readFields(request: RecordedRequest): SendFields | undefined {
   };
 }
 
-const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
-const splitRecipients = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+const splitRecipients = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 
 // GSM 03.38 default alphabet and its extension table (each extension character costs two septets).
 const GSM_BASIC = new Set(

@@ -54,10 +54,14 @@ export function verifyAwsSigV4(
       authorization,
     );
   if (!match) {
-    return { kind: 'incomplete', message: `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).` };
+    return {
+      kind: 'incomplete',
+      message: `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).`,
+    };
   }
   const [, accessKeyId = '', date = '', region = '', service = '', signed = '', signature = ''] = match;
-  if (service !== expected.service) return { kind: 'scope', message: `Credential should be scoped to correct service: '${expected.service}'. ` };
+  if (service !== expected.service)
+    return { kind: 'scope', message: `Credential should be scoped to correct service: '${expected.service}'. ` };
   if (expected.region !== undefined && region !== expected.region) {
     return { kind: 'scope', message: `Credential should be scoped to a valid region. ` };
   }
@@ -77,7 +81,12 @@ export function verifyAwsSigV4(
   } as const;
   if (!amzDate.startsWith(date) || (declaredHash !== undefined && declaredHash !== bodyHash)) return mismatch;
   const canonicalHeaders = signedHeaders
-    .map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .map(
+      (name) =>
+        `${name}:${String(request.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
     .join('');
   const canonicalQuery = [...request.query.entries()]
     .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
@@ -114,12 +123,20 @@ const SNS_ERROR_CODES: Readonly<Record<string, { status: number; type: 'Sender' 
   Throttled: { status: 429, type: 'Sender', message: 'Rate exceeded' },
   Throttling: { status: 400, type: 'Sender', message: 'Rate exceeded' },
   InternalError: { status: 500, type: 'Receiver', message: 'Internal Error' },
-  InternalFailure: { status: 500, type: 'Receiver', message: 'The request processing has failed because of an unknown error, exception or failure.' },
+  InternalFailure: {
+    status: 500,
+    type: 'Receiver',
+    message: 'The request processing has failed because of an unknown error, exception or failure.',
+  },
   ServiceUnavailable: { status: 503, type: 'Receiver', message: 'The request has failed due to a temporary failure of the server.' },
   MissingAuthenticationToken: { status: 403, type: 'Sender', message: 'Request is missing Authentication Token' },
   IncompleteSignature: { status: 400, type: 'Sender', message: 'The request signature does not conform to AWS standards.' },
   InvalidClientTokenId: { status: 403, type: 'Sender', message: 'The security token included in the request is invalid.' },
-  SignatureDoesNotMatch: { status: 403, type: 'Sender', message: 'The request signature we calculated does not match the signature you provided.' },
+  SignatureDoesNotMatch: {
+    status: 403,
+    type: 'Sender',
+    message: 'The request signature we calculated does not match the signature you provided.',
+  },
   InvalidAction: { status: 400, type: 'Sender', message: 'The action or operation requested is invalid.' },
 };
 
@@ -242,10 +259,12 @@ export async function startSnsEmulator(options: SnsEmulatorOptions = {}): Promis
       return snsError('InvalidAction', 'The emulator serves form-encoded POST / requests only.');
     }
     const input = publishInput(request);
-    if (input.action !== 'Publish') return snsError('InvalidAction', `The action ${input.action ?? '(none)'} is not valid for this endpoint.`);
+    if (input.action !== 'Publish')
+      return snsError('InvalidAction', `The action ${input.action ?? '(none)'} is not valid for this endpoint.`);
     if (input.version !== '2010-03-31') return snsError('InvalidAction', `Version ${input.version ?? '(none)'} is not supported.`);
     if (input.topicArn || input.targetArn) return snsError('NotFound', 'Topic does not exist');
-    if (!input.phoneNumber) return snsError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+    if (!input.phoneNumber)
+      return snsError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
     if (!E164.test(input.phoneNumber)) {
       // SNS echoes the number here, which is why adapters must not log AWS messages verbatim.
       return snsError('InvalidParameter', `Invalid parameter: PhoneNumber Reason: ${input.phoneNumber} is not valid to publish to`);
@@ -254,21 +273,33 @@ export async function startSnsEmulator(options: SnsEmulatorOptions = {}): Promis
     if ([...input.message].length > 1600) return snsError('InvalidParameter', 'Invalid parameter: Message too long');
     for (const [name, value] of Object.entries(input.attributes)) {
       if (!value.dataType || !DATA_TYPES.test(value.dataType) || value.stringValue === null) {
-        return snsError('ParameterValueInvalid', `The message attribute '${name}' must contain a non-empty value of a supported data type.`);
+        return snsError(
+          'ParameterValueInvalid',
+          `The message attribute '${name}' must contain a non-empty value of a supported data type.`,
+        );
       }
     }
     const attribute = (name: string) => input.attributes[`AWS.SNS.SMS.${name}`];
     const smsType = attribute('SMSType');
     if (smsType && !['Promotional', 'Transactional'].includes(smsType.stringValue ?? '')) {
-      return snsError('InvalidParameter', 'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.SMSType must be Promotional or Transactional');
+      return snsError(
+        'InvalidParameter',
+        'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.SMSType must be Promotional or Transactional',
+      );
     }
     const senderId = attribute('SenderID');
     if (senderId && !SENDER_ID.test(senderId.stringValue ?? '')) {
-      return snsError('InvalidParameter', 'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.SenderID must be 1-11 alphanumeric characters with at least one letter');
+      return snsError(
+        'InvalidParameter',
+        'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.SenderID must be 1-11 alphanumeric characters with at least one letter',
+      );
     }
     const origination = attribute('OriginationNumber');
     if (origination && !/^\+?[1-9]\d{2,14}$/.test(origination.stringValue ?? '')) {
-      return snsError('InvalidParameter', 'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.OriginationNumber is not a valid phone number');
+      return snsError(
+        'InvalidParameter',
+        'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.OriginationNumber is not a valid phone number',
+      );
     }
     const maxPrice = attribute('MaxPrice');
     if (maxPrice && (maxPrice.dataType !== 'Number' || !Number.isFinite(Number(maxPrice.stringValue)))) {

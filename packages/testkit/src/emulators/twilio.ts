@@ -75,7 +75,8 @@ export const TWILIO_ERRORS = {
   21604: { status: 400, message: () => "A 'To' phone number is required." },
   21606: {
     status: 400,
-    message: (d: Details) => `The 'From' phone number provided (${d.from ?? ''}) is not a valid message-capable Twilio phone number for this destination.`,
+    message: (d: Details) =>
+      `The 'From' phone number provided (${d.from ?? ''}) is not a valid message-capable Twilio phone number for this destination.`,
   },
   21608: {
     status: 400,

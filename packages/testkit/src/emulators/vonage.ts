@@ -137,8 +137,7 @@ export function vonageSegments(text: string, type: 'text' | 'unicode'): number {
 }
 
 /** What a handset shows for `text` sent as GSM-7: anything outside the tables is lost. */
-const asGsm = (text: string): string =>
-  Array.from(text, (char) => (GSM_BASIC.has(char) || GSM_EXTENDED.has(char) ? char : '?')).join('');
+const asGsm = (text: string): string => Array.from(text, (char) => (GSM_BASIC.has(char) || GSM_EXTENDED.has(char) ? char : '?')).join('');
 
 /** Request parameters from wherever the client put them: JSON body, form body or query. */
 function parameters(request: RecordedRequest): Record<string, string> {
