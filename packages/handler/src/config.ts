@@ -26,6 +26,7 @@ import {
   templateProblems,
 } from '@cognito-sms/core';
 import * as z from 'zod';
+import { GUARD_SECRET_VARIABLES, type GuardConfig, guardFileSchema, parseGuardConfig } from './config/guard.js';
 import { loadProviderDefinition } from './load-provider.js';
 import { createSecretResolver, isSecretReference, parseSecretReference, type SecretReference, type SecretResolver } from './secrets.js';
 
@@ -70,6 +71,7 @@ export interface HandlerConfig {
   /** Provider variables that hold secret references, and how long their values are cached. */
   readonly secrets: { readonly maxAgeSeconds: number; readonly references: readonly SecretReference[] };
   readonly idempotency: IdempotencySettings;
+  readonly guard: GuardConfig;
   readonly metrics: MetricsSettings;
 }
 
@@ -220,17 +222,15 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
     for (const issue of loadIssues) issues.push(issue.variable === 'SMS_PROVIDER' ? { ...issue, variable } : issue);
   }
 
-  // Provider variables may name a secret instead of holding it: resolve those first.
+  // Provider variables and the guard's hash key may name a secret instead of holding it: resolve those first.
   const references: SecretReference[] = [];
-  for (const { definition } of definitions) {
-    for (const variable of providerVariables(definition)) {
-      const value = env[variable];
-      if (value === undefined || value === '') continue;
-      const reference = parseSecretReference(variable, value);
-      if (reference === undefined) continue;
-      if (isSecretReference(reference)) references.push(reference);
-      else issues.push(reference);
-    }
+  for (const variable of [...GUARD_SECRET_VARIABLES, ...definitions.flatMap(({ definition }) => providerVariables(definition))]) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    const reference = parseSecretReference(variable, value);
+    if (reference === undefined) continue;
+    if (isSecretReference(reference)) references.push(reference);
+    else issues.push(reference);
   }
   const maxAgeSeconds = parsed.success ? parsed.data.SMS_SECRETS_MAX_AGE_S : 300;
   let providerEnv: Environment = env;
@@ -262,6 +262,7 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
   }
 
   const catalog = mergeCatalogs(file?.templates ?? {}, parseTemplateVariables(env, issues));
+  const guard = parseGuardConfig(providerEnv, file?.guard, issues);
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const data = parsed.data;
   const idempotency = idempotencySettings(data, issues);
@@ -296,6 +297,7 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
     lambdaFunctionName: data.AWS_LAMBDA_FUNCTION_NAME,
     secrets: { maxAgeSeconds, references },
     idempotency,
+    guard,
     metrics: {
       enabled: !data.POWERTOOLS_METRICS_DISABLED,
       namespace: data.POWERTOOLS_METRICS_NAMESPACE,
@@ -516,6 +518,7 @@ const configFileSchema = z
         z.record(triggerKey, z.string()),
       )
       .optional(),
+    guard: guardFileSchema.optional(),
   })
   .strict();
 

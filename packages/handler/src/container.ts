@@ -11,10 +11,13 @@ import {
   type DestinationInspector,
   loadDestinationInspector,
   type MessageComposer,
+  type SendGuard,
   type SmsProvider,
 } from '@cognito-sms/core';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import type { HandlerConfig } from './config.js';
+import { guardNeedsCountry } from './config/guard.js';
+import { createGuard } from './guard.js';
 import { createDeduplicator, type Deduplicator } from './idempotency.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';
 
@@ -31,6 +34,7 @@ export const TOKENS = {
   composer: Symbol('MessageComposer'),
   metrics: Symbol('MetricsRecorder'),
   deduplicator: Symbol('Deduplicator'),
+  guard: Symbol('SendGuard'),
   /** Providers by entry (`SMS_PROVIDER` / `SMS_ROUTES`). */
   providers: Symbol('SmsProviders'),
   sender: Symbol('CustomSmsSender'),
@@ -38,7 +42,7 @@ export const TOKENS = {
 
 /**
  * The composition root: one child container per handler instance. Clients, the keyring, the
- * phone metadata, the metrics recorder, the idempotency store and the providers are built once
+ * phone metadata, the metrics recorder, the idempotency store, the fraud guard and the providers are built once
  * here and reused by every invocation of the container. Features that are not configured load
  * nothing: the idempotency store, the number-type metadata and the Parameters clients are
  * dynamic imports.
@@ -68,18 +72,21 @@ export async function buildContainer(config: HandlerConfig, logger: Logger): Pro
   const types = (config.screening.blockedNumberTypes?.length ?? 0) > 0;
   const needsCountry =
     types ||
+    guardNeedsCountry(config.guard) ||
     config.metrics.enabled ||
     config.routes.size > 0 ||
     config.senders.size > 0 ||
     (config.screening.allowedCountries?.length ?? 0) > 0 ||
     (config.screening.blockedCountries?.length ?? 0) > 0;
-  const [inspector, metrics, deduplicator] = await Promise.all([
+  const [inspector, metrics, deduplicator, guard] = await Promise.all([
     needsCountry ? loadDestinationInspector({ types }) : undefined,
     createMetricsRecorder(config.metrics),
     createDeduplicator(config.idempotency, logger),
+    createGuard(config.guard, logger),
   ]);
   // Registered only when loaded: tsyringe cannot hold an undefined value.
   if (inspector) container.register(TOKENS.inspector, { useValue: inspector });
+  if (guard) container.register(TOKENS.guard, { useValue: guard });
   container.register(TOKENS.metrics, { useValue: metrics });
   container.register(TOKENS.deduplicator, { useValue: deduplicator });
   const composer = createMessageComposer(config.messages);
@@ -137,6 +144,7 @@ export async function registerProviders(container: DependencyContainer, config: 
         senders: handlerConfig.senders,
         screening: handlerConfig.screening,
         ...(c.isRegistered(TOKENS.inspector, true) ? { inspector: c.resolve<DestinationInspector>(TOKENS.inspector) } : {}),
+        ...(c.isRegistered(TOKENS.guard, true) ? { guard: c.resolve<SendGuard>(TOKENS.guard) } : {}),
         composer: c.resolve<MessageComposer>(TOKENS.composer),
         logger: c.resolve<Logger>(TOKENS.logger),
         allowedUserPoolIds: handlerConfig.allowedUserPoolIds,

@@ -3,8 +3,8 @@ import type { MetricsSettings } from './config.js';
 
 /**
  * The metrics, in the `POWERTOOLS_METRICS_NAMESPACE` namespace (default `CognitoSms`). Each is
- * published with four dimension sets, `[service]`, `[service, provider]`, `[service, trigger]`
- * and `[service, country]` (those that apply), so a dashboard can slice by any one of them
+ * published with the dimension sets `[service]`, `[service, provider]`, `[service, trigger]`,
+ * `[service, country]` and, for `SmsRateLimited`, `[service, limit]` (those that apply), so a dashboard can slice by any one of them
  * while the number of CloudWatch metrics grows with the sum of the values, not their product.
  */
 export const METRIC_NAMES = {
@@ -22,6 +22,10 @@ export const METRIC_NAMES = {
   latency: 'SmsSendLatency',
   /** Segments the accepted SMS takes (the provider's count, else ours). */
   segments: 'SmsSegments',
+  /** Refused by the fraud guard before decryption (dimension `limit`: `NumberLimit`, `BudgetExhausted`, …); nothing sent. */
+  rateLimited: 'SmsRateLimited',
+  /** The fraud guard's store failed; with SMS_GUARD_ON_STORE_ERROR=open the SMS went out unchecked. */
+  guardStoreError: 'SmsGuardStoreError',
   /** A replayed event answered from the idempotency record; nothing sent. */
   duplicate: 'SmsDuplicateSuppressed',
 } as const;
@@ -39,7 +43,7 @@ interface Point {
   readonly name: string;
   readonly unit: Unit;
   readonly value: number;
-  readonly dimensions: { provider?: string; trigger?: string; country?: string };
+  readonly dimensions: { provider?: string; trigger?: string; country?: string; limit?: string };
 }
 
 /** Records nothing: `POWERTOOLS_METRICS_DISABLED=true`. */
@@ -77,6 +81,12 @@ export async function createMetricsRecorder(settings: MetricsSettings): Promise<
         case 'blocked':
           add(METRIC_NAMES.blocked, 'Count', 1, base);
           break;
+        case 'rateLimited':
+          add(METRIC_NAMES.rateLimited, 'Count', 1, { ...base, limit: event.limit });
+          break;
+        case 'guardStoreError':
+          add(METRIC_NAMES.guardStoreError, 'Count', 1, base);
+          break;
       }
     },
     duplicate(trigger) {
@@ -85,7 +95,7 @@ export async function createMetricsRecorder(settings: MetricsSettings): Promise<
     flush() {
       const groups = new Map<string, Point[]>();
       for (const point of points) {
-        const key = JSON.stringify([point.dimensions.provider, point.dimensions.trigger, point.dimensions.country]);
+        const key = JSON.stringify([point.dimensions.provider, point.dimensions.trigger, point.dimensions.country, point.dimensions.limit]);
         groups.set(key, [...(groups.get(key) ?? []), point]);
       }
       points = [];
@@ -95,6 +105,7 @@ export async function createMetricsRecorder(settings: MetricsSettings): Promise<
         if (dimensions.provider) metrics.addDimensions({ provider: dimensions.provider });
         if (dimensions.trigger) metrics.addDimensions({ trigger: dimensions.trigger });
         if (dimensions.country) metrics.addDimensions({ country: dimensions.country });
+        if (dimensions.limit) metrics.addDimensions({ limit: dimensions.limit });
         for (const point of group) metrics.addMetric(point.name, point.unit as never, point.value);
         metrics.publishStoredMetrics();
       }

@@ -99,6 +99,7 @@ beforeAll(async () => {
       provider,
       await createHandler({
         KMS_KEY_ARN: kms.keyArn,
+        SMS_GUARD: 'off',
         SMS_PROVIDER: provider,
         SMS_IDEMPOTENCY: 'memory',
         SMS_MAX_RETRIES: '0',
@@ -246,7 +247,7 @@ describe('Reliability: secret-leak canary', () => {
   });
 
   it('prints no canary for invalid events that carry a code, a password or a number', async () => {
-    const handler = await createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_PROVIDER: RECORDER_PROVIDER });
+    const handler = await createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_GUARD: 'off', SMS_PROVIDER: RECORDER_PROVIDER });
     const valid = await eventFor('CustomSMSSender_SignUp', 'inv');
     const admin = await eventFor('CustomSMSSender_AdminCreateUser', 'inv');
     const cases: [string, unknown][] = [
@@ -286,7 +287,7 @@ describe('Reliability: secret-leak canary', () => {
     for (const [name, env] of envs) {
       const provider = name.startsWith('twilio') ? 'twilio' : 'vonage';
       count(`config: ${name}`);
-      const error = await thrownBy(createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_PROVIDER: provider, ...env }));
+      const error = await thrownBy(createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_GUARD: 'off', SMS_PROVIDER: provider, ...env }));
       figures.configErrors += 1;
       expect(isConfigError(error), `${name}: ${String(error)}`).toBe(true);
       scanner.scanError(error, `config error (${name})`);

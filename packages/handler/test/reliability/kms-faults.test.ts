@@ -67,7 +67,7 @@ beforeAll(async () => {
   ciphertext = await kms.encrypt(CODE);
   proxy = await startFaultProxy(kms.kms.endpoint, KMS_ANSWERS);
   vi.stubEnv('AWS_ENDPOINT_URL_KMS', proxy.baseUrl);
-  handler = await createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_PROVIDER: RECORDER_PROVIDER });
+  handler = await createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_GUARD: 'off', SMS_PROVIDER: RECORDER_PROVIDER });
 }, 60_000);
 afterAll(async () => {
   await proxy.close();

@@ -58,6 +58,7 @@ beforeAll(async () => {
   vonage = await startVonageEmulator({ apiKey: 'load1234', apiSecret: SECRET });
   handler = await createHandler({
     KMS_KEY_ARN: kms.keyArn,
+    SMS_GUARD: 'off',
     SMS_PROVIDER: 'vonage',
     VONAGE_API_KEY: 'load1234',
     VONAGE_API_SECRET: SECRET,

@@ -173,6 +173,7 @@ async function handlerFor(chain: readonly ProviderId[], policy: Policy): Promise
   if (!handler) {
     handler = await createHandler({
       KMS_KEY_ARN: kms.keyArn,
+      SMS_GUARD: 'off',
       SMS_PROVIDER: chain.join(','),
       SMS_ATTEMPT_TIMEOUT_MS: String(POLICY.attemptTimeoutMs),
       SMS_SAFETY_MARGIN_MS: String(POLICY.safetyMarginMs),

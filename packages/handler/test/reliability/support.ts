@@ -10,6 +10,8 @@ import { encryptLikeCognito, type LoopbackKms, startLoopbackKms } from '@cognito
 import { afterAll, beforeAll, vi } from 'vitest';
 
 /** `npm run test:stress` sets STRESS=1: full sizes. `npm test` runs reduced ones. */
+// These suites send thousands of messages to a handful of numbers, so they run with SMS_GUARD=off:
+// the fraud guard has its own suite (guard-attack.test.ts), and its default limits would refuse them.
 export const STRESS = process.env.STRESS === '1' || process.env.STRESS === 'true';
 
 /** Picks the size for this run. @example `size({ quick: 500, stress: 10_000 })` */

@@ -73,7 +73,7 @@ beforeAll(async () => {
   message = Buffer.from(ciphertext, 'base64');
   regions = messageRegions(message);
   figures.bitsInMessage = message.length * 8;
-  handler = await createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_PROVIDER: RECORDER_PROVIDER });
+  handler = await createHandler({ KMS_KEY_ARN: kms.keyArn, SMS_GUARD: 'off', SMS_PROVIDER: RECORDER_PROVIDER });
 }, 60_000);
 afterAll(() => {
   reportFigures('tamper', {
@@ -236,7 +236,11 @@ describe('Reliability: tampered ciphertext', () => {
     const twoKeys = await encryptWithDataKeys({ plaintext: CODE, keyArns: [kms.keyArn, secondKey], userPoolId: POOL, kms: kms.kms });
     expect(messageRegions(Buffer.from(twoKeys, 'base64')).some((r) => r.name === 'dataKey[1].ciphertext')).toBe(true);
     expect(await expectRefused(twoKeys, { part: 'other', label: 'two data keys' })).toMatchObject({ code: 'TooManyDataKeys' });
-    const bothConfigured = await createHandler({ KMS_KEY_ARN: `${kms.keyArn},${secondKey}`, SMS_PROVIDER: RECORDER_PROVIDER });
+    const bothConfigured = await createHandler({
+      KMS_KEY_ARN: `${kms.keyArn},${secondKey}`,
+      SMS_GUARD: 'off',
+      SMS_PROVIDER: RECORDER_PROVIDER,
+    });
     expect(await expectRefused(twoKeys, { part: 'other', label: 'two data keys, both configured' }, bothConfigured)).toMatchObject({
       code: 'TooManyDataKeys',
     });
