@@ -26,4 +26,6 @@ const result = await build({
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
-console.log(`handler bundle: ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB (dist/index.js ${(result.metafile.outputs['dist/index.js'].bytes / 1024).toFixed(0)} KiB)`);
+console.log(
+  `handler bundle: ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB (dist/index.js ${(result.metafile.outputs['dist/index.js'].bytes / 1024).toFixed(0)} KiB)`,
+);

@@ -15,8 +15,8 @@ import {
   type SmsProvider,
 } from '@cognito-sms/core';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
-import type { HandlerConfig } from './config.js';
 import { guardNeedsCountry } from './config/guard.js';
+import type { HandlerConfig } from './config.js';
 import { createGuard } from './guard.js';
 import { createDeduplicator, type Deduplicator } from './idempotency.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';

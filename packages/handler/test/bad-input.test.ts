@@ -19,19 +19,79 @@ type EventCase = [name: string, build: () => Promise<unknown>, expected: { name:
 
 const cases: EventCase[] = [
   ['a non-object event', async () => 'CustomSMSSender_SignUp', { name: 'InvalidEventError', code: 'InvalidEvent' }],
-  ['an event without userPoolId', async () => ({ ...cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }), userPoolId: undefined }), { name: 'InvalidEventError', code: 'InvalidEvent' }],
-  ['an event whose request is a string', async () => ({ ...cognitoEvent('CustomSMSSender_SignUp'), request: 'x' }), { name: 'InvalidEventError', code: 'InvalidEvent' }],
-  ['an unknown trigger source', async () => ({ ...cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }), triggerSource: 'CustomSMSSender_Nope' }), { name: 'InvalidEventError', code: 'InvalidEvent' }],
-  ['a wrong request.type', async () => { const e = cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }); return { ...e, request: { ...e.request, type: 'customEmailSenderRequestV1' } }; }, { name: 'InvalidEventError', code: 'InvalidEvent' }],
-  ['a missing code on SignUp', async () => cognitoEvent('CustomSMSSender_SignUp', { code: null }), { name: 'InvalidEventError', code: 'InvalidEvent' }],
-  ['a code that is not base64', async () => cognitoEvent('CustomSMSSender_SignUp', { code: `${CODE}!` }), { name: 'DecryptError', code: 'MalformedCiphertext' }],
-  ['truncated ciphertext', async () => cognitoEvent('CustomSMSSender_SignUp', { code: Buffer.from(await h.encrypt(CODE), 'base64').subarray(0, 100).toString('base64') }), { name: 'DecryptError', code: 'MalformedCiphertext' }],
-  ['a flipped byte in the header', async () => cognitoEvent('CustomSMSSender_SignUp', { code: flip(await h.encrypt(CODE), 8) }), { name: 'DecryptError', code: 'InvalidCiphertext' }],
-  ['a flipped byte in the body', async () => cognitoEvent('CustomSMSSender_SignUp', { code: flip(await h.encrypt(CODE), -140) }), { name: 'DecryptError', code: 'InvalidCiphertext' }],
-  ['a flipped byte in the signature', async () => cognitoEvent('CustomSMSSender_SignUp', { code: flip(await h.encrypt(CODE), -2) }), { name: 'DecryptError', code: 'InvalidCiphertext' }],
-  ['ciphertext for another key ARN', async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE, { keyArn: h.kms.createKey() }) }), { name: 'DecryptError', code: 'KeyMismatch' }],
-  ['ciphertext for another user pool', async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE, { userPoolId: 'eu-west-1_Elsewhere' }) }), { name: 'DecryptError', code: 'UserPoolMismatch' }],
-  ['a phone number that is not E.164', async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE), phoneNumber: '07700 900123' }), { name: 'DeliveryRejectedError', code: 'InvalidPhoneNumber' }],
+  [
+    'an event without userPoolId',
+    async () => ({ ...cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }), userPoolId: undefined }),
+    { name: 'InvalidEventError', code: 'InvalidEvent' },
+  ],
+  [
+    'an event whose request is a string',
+    async () => ({ ...cognitoEvent('CustomSMSSender_SignUp'), request: 'x' }),
+    { name: 'InvalidEventError', code: 'InvalidEvent' },
+  ],
+  [
+    'an unknown trigger source',
+    async () => ({ ...cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }), triggerSource: 'CustomSMSSender_Nope' }),
+    { name: 'InvalidEventError', code: 'InvalidEvent' },
+  ],
+  [
+    'a wrong request.type',
+    async () => {
+      const e = cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) });
+      return { ...e, request: { ...e.request, type: 'customEmailSenderRequestV1' } };
+    },
+    { name: 'InvalidEventError', code: 'InvalidEvent' },
+  ],
+  [
+    'a missing code on SignUp',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: null }),
+    { name: 'InvalidEventError', code: 'InvalidEvent' },
+  ],
+  [
+    'a code that is not base64',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: `${CODE}!` }),
+    { name: 'DecryptError', code: 'MalformedCiphertext' },
+  ],
+  [
+    'truncated ciphertext',
+    async () =>
+      cognitoEvent('CustomSMSSender_SignUp', {
+        code: Buffer.from(await h.encrypt(CODE), 'base64')
+          .subarray(0, 100)
+          .toString('base64'),
+      }),
+    { name: 'DecryptError', code: 'MalformedCiphertext' },
+  ],
+  [
+    'a flipped byte in the header',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: flip(await h.encrypt(CODE), 8) }),
+    { name: 'DecryptError', code: 'InvalidCiphertext' },
+  ],
+  [
+    'a flipped byte in the body',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: flip(await h.encrypt(CODE), -140) }),
+    { name: 'DecryptError', code: 'InvalidCiphertext' },
+  ],
+  [
+    'a flipped byte in the signature',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: flip(await h.encrypt(CODE), -2) }),
+    { name: 'DecryptError', code: 'InvalidCiphertext' },
+  ],
+  [
+    'ciphertext for another key ARN',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE, { keyArn: h.kms.createKey() }) }),
+    { name: 'DecryptError', code: 'KeyMismatch' },
+  ],
+  [
+    'ciphertext for another user pool',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE, { userPoolId: 'eu-west-1_Elsewhere' }) }),
+    { name: 'DecryptError', code: 'UserPoolMismatch' },
+  ],
+  [
+    'a phone number that is not E.164',
+    async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE), phoneNumber: '07700 900123' }),
+    { name: 'DeliveryRejectedError', code: 'InvalidPhoneNumber' },
+  ],
 ];
 
 describe('Handler: bad input', () => {

@@ -81,7 +81,9 @@ describe('Handler: SMS_PROVIDER=end-user-messaging, end to end', () => {
   });
 
   it('rejects at cold start with a ConfigError naming END_USER_MESSAGING_MAX_PRICE when it is invalid', async () => {
-    const error = await createHandler(h.env({ SMS_PROVIDER: 'end-user-messaging', END_USER_MESSAGING_MAX_PRICE: '$1' })).catch((e: unknown) => e);
+    const error = await createHandler(h.env({ SMS_PROVIDER: 'end-user-messaging', END_USER_MESSAGING_MAX_PRICE: '$1' })).catch(
+      (e: unknown) => e,
+    );
     expect(isConfigError(error)).toBe(true);
     expect((error as Error).message).toMatch(/END_USER_MESSAGING_MAX_PRICE: must be an amount in USD/);
   });

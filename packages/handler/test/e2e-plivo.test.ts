@@ -46,7 +46,9 @@ describe('Handler: SMS_PROVIDER=plivo, end to end', () => {
     expect(more).toHaveLength(0);
     expect(request?.method).toBe('POST');
     expect(request?.path).toBe(`/v1/Account/${PLIVO_TEST_AUTH_ID}/Message/`);
-    expect(request?.headers.authorization).toBe(`Basic ${Buffer.from(`${PLIVO_TEST_AUTH_ID}:${PLIVO_TEST_AUTH_TOKEN}`).toString('base64')}`);
+    expect(request?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${PLIVO_TEST_AUTH_ID}:${PLIVO_TEST_AUTH_TOKEN}`).toString('base64')}`,
+    );
     expect(request?.json).toEqual({ src: '+14155550100', dst: '447700900123', text: 'Your verification code is 918273', type: 'sms' });
     expect(receipt).toMatchObject({ provider: 'plivo', messageId: plivo.delivered[0]?.messageUuids[0] });
     const output = h.output.join('');
@@ -91,9 +93,7 @@ describe('Handler: SMS_PROVIDER=plivo, end to end', () => {
   });
 
   it('throws a ConfigError naming every invalid Plivo variable at once', async () => {
-    const error = await createHandler(
-      plivoEnv({ PLIVO_AUTH_ID: undefined, PLIVO_FROM: undefined, PLIVO_BASE_URL: 'api.plivo.com' }),
-    ).then(
+    const error = await createHandler(plivoEnv({ PLIVO_AUTH_ID: undefined, PLIVO_FROM: undefined, PLIVO_BASE_URL: 'api.plivo.com' })).then(
       () => undefined,
       (thrown: unknown) => thrown,
     );

@@ -42,7 +42,11 @@ describe('Handler: SMS_PROVIDER=twilio, end to end', () => {
     const [request] = twilio.requests;
     expect(request?.method).toBe('POST');
     expect(request?.path).toBe(`/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`);
-    expect(Object.fromEntries(request?.form ?? [])).toEqual({ To: DEFAULT_PHONE_NUMBER, From: FROM, Body: 'Your verification code is 918273' });
+    expect(Object.fromEntries(request?.form ?? [])).toEqual({
+      To: DEFAULT_PHONE_NUMBER,
+      From: FROM,
+      Body: 'Your verification code is 918273',
+    });
     expect(receipt).toMatchObject({ provider: 'twilio', messageId: expect.stringMatching(/^SM[0-9a-f]{32}$/), segments: 1 });
     const output = h.output.join('');
     expect(output).toContain('"SMS sent"');

@@ -56,7 +56,9 @@ describe('Handler: fraud guard (SMS_GUARD, SMS_LIMIT_*)', () => {
     const events = await Promise.all(Array.from({ length: 11 }, () => signUp('+447700900777')));
     const results = [];
     for (const event of events) results.push(await outcome(handler(event, h.context)));
-    expect(logLines(h.output, 'Fraud guard counts in this container only: each limit holds per container, not per function')).toHaveLength(1);
+    expect(logLines(h.output, 'Fraud guard counts in this container only: each limit holds per container, not per function')).toHaveLength(
+      1,
+    );
     expect(results).toEqual([...Array(10).fill('sent'), 'NumberLimit']);
   });
 
@@ -70,7 +72,9 @@ describe('Handler: fraud guard (SMS_GUARD, SMS_LIMIT_*)', () => {
   });
 
   it('skips SMS_GUARD_EXEMPT_NUMBERS', async () => {
-    const handler = await createHandler(h.env({ SMS_GUARD: 'memory', SMS_LIMIT_PER_NUMBER: '1/d', SMS_GUARD_EXEMPT_NUMBERS: '+447700900999' }));
+    const handler = await createHandler(
+      h.env({ SMS_GUARD: 'memory', SMS_LIMIT_PER_NUMBER: '1/d', SMS_GUARD_EXEMPT_NUMBERS: '+447700900999' }),
+    );
     const events = await Promise.all([1, 2, 3].map(() => signUp('+447700900999')));
     const results = [];
     for (const event of events) results.push(await outcome(handler(event, h.context)));
@@ -78,7 +82,9 @@ describe('Handler: fraud guard (SMS_GUARD, SMS_LIMIT_*)', () => {
   });
 
   it('keeps its counters in SMS_GUARD_TABLE under keyed hashes: no number, user name or code in clear', async () => {
-    const handler = await createHandler(h.env({ SMS_GUARD_TABLE: TABLE, SMS_GUARD_HASH_KEY: HASH_KEY, SMS_LIMIT_PER_COUNTRY: 'default=100/h' }));
+    const handler = await createHandler(
+      h.env({ SMS_GUARD_TABLE: TABLE, SMS_GUARD_HASH_KEY: HASH_KEY, SMS_LIMIT_PER_COUNTRY: 'default=100/h' }),
+    );
     await handler(await signUp('+447700900555', 'carol@example.com'), h.context);
     const items = JSON.stringify(await dynamo.scan(TABLE));
     expect(items).toContain('gc#GB');
@@ -101,7 +107,9 @@ describe('Handler: fraud guard (SMS_GUARD, SMS_LIMIT_*)', () => {
   it('refuses with GuardUnavailable, and calls no KMS, when the store is unreachable with SMS_GUARD_ON_STORE_ERROR=closed', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', 'http://127.0.0.1:9');
     try {
-      const handler = await createHandler(h.env({ SMS_GUARD_TABLE: TABLE, SMS_GUARD_HASH_KEY: HASH_KEY, SMS_GUARD_ON_STORE_ERROR: 'closed' }));
+      const handler = await createHandler(
+        h.env({ SMS_GUARD_TABLE: TABLE, SMS_GUARD_HASH_KEY: HASH_KEY, SMS_GUARD_ON_STORE_ERROR: 'closed' }),
+      );
       const event = await signUp('+447700900557');
       const before = decrypts();
       expect(await outcome(handler(event, h.context))).toBe('GuardUnavailable');
@@ -194,7 +202,9 @@ describe('Handler: fraud guard configuration', () => {
 
   it('requires a hash key of 32 characters or more with the DynamoDB store', async () => {
     expect(await configError({ SMS_GUARD_TABLE: TABLE })).toContain('SMS_GUARD_HASH_KEY: is required with the DynamoDB guard');
-    expect(await configError({ SMS_GUARD_TABLE: TABLE, SMS_GUARD_HASH_KEY: 'short' })).toContain('SMS_GUARD_HASH_KEY: must be 32 characters or more');
+    expect(await configError({ SMS_GUARD_TABLE: TABLE, SMS_GUARD_HASH_KEY: 'short' })).toContain(
+      'SMS_GUARD_HASH_KEY: must be 32 characters or more',
+    );
     expect(await configError({ SMS_GUARD: 'dynamodb' })).toContain('SMS_GUARD_TABLE: is required with SMS_GUARD=dynamodb');
   });
 });

@@ -28,7 +28,10 @@ export interface HandlerHarness {
  * ```
  */
 export function useHandlerHarness(): HandlerHarness {
-  const harness = { output: [] as string[], context: { awsRequestId: 'test-request', getRemainingTimeInMillis: () => 10_000 } } as HandlerHarness;
+  const harness = {
+    output: [] as string[],
+    context: { awsRequestId: 'test-request', getRemainingTimeInMillis: () => 10_000 },
+  } as HandlerHarness;
   beforeAll(async () => {
     harness.kms = await startLoopbackKms();
     harness.keyArn = harness.kms.keyArns[0] as string;

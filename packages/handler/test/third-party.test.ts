@@ -28,7 +28,9 @@ const configError = async (env: Record<string, string>): Promise<ConfigError> =>
 describe('Handler: third-party adapters named in SMS_PROVIDER', () => {
   it('loads an installed package by name and delivers through it', async () => {
     // Prepare
-    const handler = await createHandler(h.env({ SMS_PROVIDER: PACKAGE, WEBHOOK_URL: `${webhook.baseUrl}/sms`, WEBHOOK_SIGNING_SECRET: 'whsec-1' }));
+    const handler = await createHandler(
+      h.env({ SMS_PROVIDER: PACKAGE, WEBHOOK_URL: `${webhook.baseUrl}/sms`, WEBHOOK_SIGNING_SECRET: 'whsec-1' }),
+    );
     // Act
     const receipt = await handler(cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt('551234') }), h.context);
     // Assess
@@ -36,12 +38,18 @@ describe('Handler: third-party adapters named in SMS_PROVIDER', () => {
     const [request] = webhook.requests.slice(-1);
     expect(request?.path).toBe('/sms');
     expect(request?.json).toMatchObject({ to: '+447700900123', body: 'Your verification code is 551234' });
-    expect(request?.headers['x-signature-sha256']).toBe(createHmac('sha256', 'whsec-1').update(request?.body ?? '').digest('hex'));
+    expect(request?.headers['x-signature-sha256']).toBe(
+      createHmac('sha256', 'whsec-1')
+        .update(request?.body ?? '')
+        .digest('hex'),
+    );
   });
 
   it('loads a definition from a module path', async () => {
     const path = fileURLToPath(import.meta.resolve(PACKAGE));
-    await expect(createHandler(h.env({ SMS_PROVIDER: path, WEBHOOK_URL: webhook.baseUrl, WEBHOOK_SIGNING_SECRET: 's' }))).resolves.toBeTypeOf('function');
+    await expect(
+      createHandler(h.env({ SMS_PROVIDER: path, WEBHOOK_URL: webhook.baseUrl, WEBHOOK_SIGNING_SECRET: 's' })),
+    ).resolves.toBeTypeOf('function');
   });
 
   it('throws ConfigError naming the package when it is not installed', async () => {

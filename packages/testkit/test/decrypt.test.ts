@@ -1,9 +1,4 @@
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  KmsKeyringNode,
-} from '@aws-crypto/client-node';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KMS, KMSClient } from '@aws-sdk/client-kms';
 import { createCodeDecrypter, type DecryptError, isDecryptError } from '@cognito-sms/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +44,10 @@ describe('Function: encryptLikeCognito', () => {
     expect(bytes[0]).toBe(0x01);
     expect(bytes.readUInt16BE(2)).toBe(0x0378);
     const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
-    const keyring = new KmsKeyringNode({ keyIds: [keyArn], clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      keyIds: [keyArn],
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     const { plaintext, messageHeader } = await decrypt(keyring, bytes);
     expect(Buffer.from(plaintext).toString()).toBe('123456');
     expect(messageHeader.encryptedDataKeys).toHaveLength(1);
@@ -63,7 +61,10 @@ describe('Function: encryptLikeCognito', () => {
   it('is rejected by a decrypter that requires key commitment, as real Cognito messages are', async () => {
     const ciphertext = await encryptLikeCognito({ plaintext: '123456', keyArn, userPoolId: POOL, kms });
     const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-    const keyring = new KmsKeyringNode({ keyIds: [keyArn], clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      keyIds: [keyArn],
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     await expect(decrypt(keyring, Buffer.from(ciphertext, 'base64'))).rejects.toThrow(/CommitmentPolicy/);
   });
 });
@@ -86,7 +87,10 @@ describe('Function: createCodeDecrypter', () => {
 
   it('still decrypts a committing v2 message from the Encryption SDK', async () => {
     const { encrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      generatorKeyId: keyArn,
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     const { result } = await encrypt(keyring, '222222', { encryptionContext: { 'userpool-id': POOL } });
     expect(result[0]).toBe(0x02);
     expect((await decrypter().decrypt(Buffer.from(result).toString('base64'), POOL)).reveal()).toBe('222222');
@@ -111,7 +115,11 @@ describe('Function: createCodeDecrypter', () => {
 
   it('throws TooManyDataKeys, without calling KMS, for a message with two data keys', async () => {
     const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
-    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, keyIds: [otherKeyArn], clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      generatorKeyId: keyArn,
+      keyIds: [otherKeyArn],
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     const { result } = await encrypt(keyring, '123456', { encryptionContext: { 'userpool-id': POOL } });
     const before = kms.calls.length;
     const error = await decryptError(decrypter([keyArn, otherKeyArn]).decrypt(Buffer.from(result).toString('base64'), POOL));

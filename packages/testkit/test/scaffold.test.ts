@@ -17,7 +17,15 @@ describe('Script: npm run new-provider', () => {
     const created = node(['scripts/new-provider.mjs', 'acme', '--no-register', '--out', out]);
     // Assess
     expect(created.status, created.stderr).toBe(0);
-    for (const file of ['package.json', 'README.md', 'src/index.ts', 'src/acme.ts', 'src/errors.ts', 'test/emulator.ts', 'test/conformance.test.ts']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'src/index.ts',
+      'src/acme.ts',
+      'src/errors.ts',
+      'test/emulator.ts',
+      'test/conformance.test.ts',
+    ]) {
       expect(existsSync(join(generated, file)), file).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(generated, 'package.json'), 'utf8')) as { name: string };

@@ -1,18 +1,11 @@
-import { commaList, type ConfigIssue, DESTINATION_KEY, isE164 } from '@cognito-sms/core';
-import {
-  type GuardSettings,
-  parseDestinationTable,
-  parseRateLimits,
-  parseSpendLimits,
-  type RateLimit,
-  toMicros,
-} from '@cognito-sms/guard';
+import { type ConfigIssue, commaList, DESTINATION_KEY, isE164 } from '@cognito-sms/core';
+import { type GuardSettings, parseDestinationTable, parseRateLimits, parseSpendLimits, type RateLimit, toMicros } from '@cognito-sms/guard';
 import * as z from 'zod';
 
 /** Where the guard counts: off, this container's memory, or a DynamoDB table every container shares. */
 export type GuardStoreSettings =
   | { readonly store: 'off' }
-  | { readonly store: 'memory'; /** False when memory is the default (no table): the cold start warns. */ readonly chosen: boolean }
+  | { readonly store: 'memory' /** False when memory is the default (no table): the cold start warns. */; readonly chosen: boolean }
   | { readonly store: 'dynamodb'; readonly table: string };
 
 /** The fraud guard's configuration, read once at cold start. */
@@ -75,8 +68,10 @@ export function parseGuardConfig(
   if (mode !== undefined && !['dynamodb', 'memory', 'off'].includes(mode)) problem('SMS_GUARD', 'must be dynamodb, memory or off');
   if (table !== undefined && !TABLE_NAME.test(table)) problem('SMS_GUARD_TABLE', 'must be a DynamoDB table name');
   const store = mode === 'dynamodb' || mode === 'memory' || mode === 'off' ? mode : table ? 'dynamodb' : 'memory';
-  if (store === 'dynamodb' && !table) problem('SMS_GUARD_TABLE', 'is required with SMS_GUARD=dynamodb: the table (partition key id, TTL expiration) the counters live in');
-  if (store !== 'dynamodb' && table && mode) problem('SMS_GUARD_TABLE', `is set, but SMS_GUARD=${mode} does not use a table; unset one of them`);
+  if (store === 'dynamodb' && !table)
+    problem('SMS_GUARD_TABLE', 'is required with SMS_GUARD=dynamodb: the table (partition key id, TTL expiration) the counters live in');
+  if (store !== 'dynamodb' && table && mode)
+    problem('SMS_GUARD_TABLE', `is set, but SMS_GUARD=${mode} does not use a table; unset one of them`);
 
   const hashKey = value('SMS_GUARD_HASH_KEY');
   if (store === 'dynamodb' && hashKey === undefined) {
@@ -85,7 +80,10 @@ export function parseGuardConfig(
       `is required with the DynamoDB guard: a random secret of ${HASH_KEY_MIN} characters or more (or a Secrets Manager / ssm: reference to one) that keys the hashes of numbers and users in the table`,
     );
   } else if (hashKey !== undefined && hashKey.length < HASH_KEY_MIN) {
-    problem('SMS_GUARD_HASH_KEY', `must be ${HASH_KEY_MIN} characters or more: a short key lets anyone who reads the table guess the numbers`);
+    problem(
+      'SMS_GUARD_HASH_KEY',
+      `must be ${HASH_KEY_MIN} characters or more: a short key lets anyone who reads the table guess the numbers`,
+    );
   }
 
   const limitList = (variable: keyof typeof GUARD_DEFAULTS | 'SMS_LIMIT_GLOBAL', fallback?: string): RateLimit[] => {
@@ -104,11 +102,17 @@ export function parseGuardConfig(
   };
   const destinationList = (variable: string, fromFile: readonly string[] | undefined) => {
     const keys = (value(variable) !== undefined ? commaList(value(variable)) : [...(fromFile ?? [])]).map((key) => key.toUpperCase());
-    for (const key of keys) if (!DESTINATION_KEY.test(key)) problem(variable, `${JSON.stringify(key)} is not an ISO 3166 country code (GB) or a calling code (+44)`);
+    for (const key of keys)
+      if (!DESTINATION_KEY.test(key))
+        problem(variable, `${JSON.stringify(key)} is not an ISO 3166 country code (GB) or a calling code (+44)`);
     return keys;
   };
   /** An env table wins over the file's entry by entry. */
-  const destinationTable = <T>(variable: string, fromFile: Record<string, string | number> | undefined, parse: (text: string) => T | string) => {
+  const destinationTable = <T>(
+    variable: string,
+    fromFile: Record<string, string | number> | undefined,
+    parse: (text: string) => T | string,
+  ) => {
     const merged = new Map<string, T>();
     const fileText = Object.entries(fromFile ?? {})
       .map(([key, entry]) => `${key}=${entry}`)
@@ -128,7 +132,11 @@ export function parseGuardConfig(
     const { limits, problems } = parseRateLimits(text);
     return problems[0] ?? limits;
   });
-  const prices = destinationTable('SMS_PRICES', file?.prices, (text) => toMicros(text) ?? `${JSON.stringify(text)} is not a price (0.0083)`);
+  const prices = destinationTable(
+    'SMS_PRICES',
+    file?.prices,
+    (text) => toMicros(text) ?? `${JSON.stringify(text)} is not a price (0.0083)`,
+  );
   const budgetText = value('SMS_BUDGET') ?? file?.budget;
   const budget = parseSpendLimits(budgetText ?? '');
   for (const message of budget.problems) problem('SMS_BUDGET', message);
@@ -139,12 +147,15 @@ export function parseGuardConfig(
 
   const factorText = value('SMS_SURGE_FACTOR');
   const factor = factorText === undefined ? undefined : Number(factorText);
-  if (factor !== undefined && !(Number.isFinite(factor) && factor > 1)) problem('SMS_SURGE_FACTOR', 'must be a number above 1 (e.g. 5: five times the usual hour)');
+  if (factor !== undefined && !(Number.isFinite(factor) && factor > 1))
+    problem('SMS_SURGE_FACTOR', 'must be a number above 1 (e.g. 5: five times the usual hour)');
   const surgeMin = integer('SMS_SURGE_MIN', 20, 1, 1e9);
   const exemptNumbers = commaList(value('SMS_GUARD_EXEMPT_NUMBERS'));
-  for (const number of exemptNumbers) if (!isE164(number)) problem('SMS_GUARD_EXEMPT_NUMBERS', 'each entry must be an E.164 number (+15005550006)');
+  for (const number of exemptNumbers)
+    if (!isE164(number)) problem('SMS_GUARD_EXEMPT_NUMBERS', 'each entry must be an E.164 number (+15005550006)');
   const onStoreError = value('SMS_GUARD_ON_STORE_ERROR')?.toLowerCase() ?? 'open';
-  if (onStoreError !== 'open' && onStoreError !== 'closed') problem('SMS_GUARD_ON_STORE_ERROR', 'must be open (send when the store fails) or closed (refuse)');
+  if (onStoreError !== 'open' && onStoreError !== 'closed')
+    problem('SMS_GUARD_ON_STORE_ERROR', 'must be open (send when the store fails) or closed (refuse)');
 
   const settings: GuardSettings = {
     perNumber: limitList('SMS_LIMIT_PER_NUMBER', GUARD_DEFAULTS.SMS_LIMIT_PER_NUMBER),
@@ -170,4 +181,7 @@ export function parseGuardConfig(
 /** True when the guard needs the destination's country: country limits, prices, home countries or surge. */
 export const guardNeedsCountry = (guard: GuardConfig): boolean =>
   guard.store !== 'off' &&
-  (guard.settings.perCountry.size > 0 || guard.settings.budget.length > 0 || guard.settings.surge !== undefined || guard.settings.homeCountries.length > 0);
+  (guard.settings.perCountry.size > 0 ||
+    guard.settings.budget.length > 0 ||
+    guard.settings.surge !== undefined ||
+    guard.settings.homeCountries.length > 0);
