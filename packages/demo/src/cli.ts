@@ -4,7 +4,15 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TRIGGER_SOURCES, type TriggerSource } from '@cognito-sms/core';
-import { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID, encryptLikeCognito, escapeLikeCognito, startLoopbackKms } from '@cognito-sms/testkit';
+import {
+  cognitoEvent,
+  DEFAULT_PHONE_NUMBER,
+  DEFAULT_USER_POOL_ID,
+  encryptLikeCognito,
+  escapeLikeCognito,
+  startLoopbackKms,
+} from '@cognito-sms/testkit';
+import { ATTACK_ENV, runAttackDemo } from './attack.js';
 import { DEMO_AWS_CREDENTIALS, EMULATED_PROVIDERS } from './emulated-providers.js';
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -14,18 +22,23 @@ const USAGE = `Usage: npm run demo -- [options]
   --code <code>      the secret to encrypt (default: a random 6-digit code per trigger)
   --provider <id>    deliver through a real adapter to its loopback emulator:
                      twilio, vonage, messagebird, sns, end-user-messaging (default: console)
+  --attack           replay an SMS-pumping burst against the fraud guard (in memory) and show
+                     what was sent and why the rest was refused
   --verbose          also show the handler's JSON log lines
   --help             this text
 
 Environment: SMS_PROVIDER and the provider's own variables are passed on when --provider is not given.`;
 
 const { values } = parseArgs({
+  // pnpm passes on the `--` of `npm run demo -- --trigger …`.
+  args: process.argv.slice(2).filter((arg, index) => index > 0 || arg !== '--'),
   options: {
     trigger: { type: 'string' },
     phone: { type: 'string', default: process.env.DEMO_PHONE ?? DEFAULT_PHONE_NUMBER },
     code: { type: 'string', default: process.env.DEMO_CODE },
     provider: { type: 'string', default: process.env.DEMO_PROVIDER },
     verbose: { type: 'boolean', default: false },
+    attack: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -48,6 +61,15 @@ Object.assign(process.env, {
   SMS_PROVIDER: values.provider ?? process.env.SMS_PROVIDER ?? 'console',
   POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'ERROR',
   ...provider?.env,
+  // The burst's guard settings, unless the environment sets its own.
+  ...(values.attack
+    ? Object.fromEntries(
+        Object.entries(ATTACK_ENV).map(([name, value]) => [
+          name,
+          name === 'POWERTOOLS_LOG_LEVEL' && values.verbose ? 'INFO' : (process.env[name] ?? value),
+        ]),
+      )
+    : {}),
 });
 
 // Lines the handler writes while an event is handled, so the demo can show and check them.
@@ -62,16 +84,31 @@ let failures = 0;
 try {
   // Imported after the environment is set: the handler reads it once, at cold start.
   const { handler } = await import('@cognito-sms/handler');
+  if (values.attack) {
+    // The console provider prints every SMS; during the burst only the tally is shown.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+      values.verbose
+        ? (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest)
+        : true) as typeof process.stdout.write;
+    const held = await runAttackDemo(handler, kms, keyArn, (line) => write(`${line}\n`));
+    await kms.close();
+    process.exit(held ? 0 : 1);
+  }
   console.log(`cognito-sms demo: provider ${process.env.SMS_PROVIDER}, loopback KMS ${kms.endpoint}, key ${keyArn}\n`);
   for (const trigger of triggers) {
     const secret = trigger === 'CustomSMSSender_AccountTakeOverNotification' ? undefined : (values.code ?? defaultSecret(trigger));
-    const ciphertext = secret === undefined ? null : await encryptLikeCognito({
-      plaintext: trigger === 'CustomSMSSender_AdminCreateUser' ? escapeLikeCognito(secret) : secret,
-      keyArn,
-      userPoolId: DEFAULT_USER_POOL_ID,
-      kms,
-    });
-    console.log(`▶ ${trigger}${secret === undefined ? ' (no code)' : ` (code ${secret}, ${ciphertext?.length} bytes of base64 ciphertext)`}`);
+    const ciphertext =
+      secret === undefined
+        ? null
+        : await encryptLikeCognito({
+            plaintext: trigger === 'CustomSMSSender_AdminCreateUser' ? escapeLikeCognito(secret) : secret,
+            keyArn,
+            userPoolId: DEFAULT_USER_POOL_ID,
+            kms,
+          });
+    console.log(
+      `▶ ${trigger}${secret === undefined ? ' (no code)' : ` (code ${secret}, ${ciphertext?.length} bytes of base64 ciphertext)`}`,
+    );
     written.length = 0;
     provider?.emulator.reset();
     try {
@@ -83,7 +120,9 @@ try {
       if (provider) {
         const [request] = provider.emulator.requests;
         const got = request ? provider.received(request) : undefined;
-        console.log(`  → ${process.env.SMS_PROVIDER} emulator got ${request?.method} ${request?.path}: to ${got?.to}, text ${JSON.stringify(got?.text)}`);
+        console.log(
+          `  → ${process.env.SMS_PROVIDER} emulator got ${request?.method} ${request?.path}: to ${got?.to}, text ${JSON.stringify(got?.text)}`,
+        );
         delivered = got?.text !== undefined && (secret === undefined || got.text.includes(secret));
       } else {
         delivered = written.some((line) => secret === undefined || line.includes(JSON.stringify(secret).slice(1, -1)));
@@ -99,7 +138,9 @@ try {
   await kms.close();
   await provider?.emulator.close();
 }
-console.log(`${triggers.length - failures} of ${triggers.length} messages delivered; KMS answered ${kms.calls.filter((c) => c.operation === 'Decrypt').length} Decrypt calls.`);
+console.log(
+  `${triggers.length - failures} of ${triggers.length} messages delivered; KMS answered ${kms.calls.filter((c) => c.operation === 'Decrypt').length} Decrypt calls.`,
+);
 process.exit(failures === 0 ? 0 : 1);
 
 function selectTriggers(name: string | undefined): TriggerSource[] {

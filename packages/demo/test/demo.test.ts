@@ -27,15 +27,33 @@ describe('Demo: npm run demo', () => {
   it.each(['twilio', 'vonage', 'messagebird', 'sns', 'end-user-messaging'])(
     'delivers through the real %s adapter to its loopback emulator with --provider',
     (provider) => {
-      const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
       expect(run.status, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`→ ${provider} emulator got POST .*text "Your sign-in code is 771204"`));
       expect(run.stdout).toContain('1 of 1 messages delivered');
     },
   );
+
+  it('replays an SMS-pumping burst with --attack: every person served, the bots held to their prefixes, no Decrypt for a refusal', () => {
+    const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--', '--attack'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('people: 100 of 100 sent');
+    // Three prefixes, 20 an hour each by default, then quarantined.
+    expect(run.stdout).toMatch(/bots: {3}60 of 360 sent; refused: PrefixQuarantined 297, PrefixLimit 3/);
+    expect(run.stdout).toContain('KMS Decrypt calls: 160');
+    // The console provider's SMS lines (which hold codes) are not printed during the burst.
+    expect(run.stdout).not.toContain('{"provider":"console"');
+  });
 
   it('exits non-zero and names the known triggers for an unknown one', () => {
     const run = spawnSync(process.execPath, [cli, '--trigger', 'Nope'], { encoding: 'utf8', timeout: 60_000 });
