@@ -14,7 +14,7 @@ import {
   type SmsProvider,
 } from '@cognito-sms/core';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
-import type { HandlerConfig } from './config.js';
+import type { HandlerConfig } from './config/index.js';
 import { createDeduplicator, type Deduplicator } from './idempotency.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';
 

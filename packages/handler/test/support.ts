@@ -1,6 +1,6 @@
 import { encryptLikeCognito, type LoopbackKms, startLoopbackKms } from '@cognito-sms/testkit';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
-import type { Environment } from '../src/config.js';
+import type { Environment } from '../src/config/env.js';
 
 /** What an end-to-end handler test needs: a loopback KMS, its key, the captured output. */
 export interface HandlerHarness {
@@ -28,7 +28,10 @@ export interface HandlerHarness {
  * ```
  */
 export function useHandlerHarness(): HandlerHarness {
-  const harness = { output: [] as string[], context: { awsRequestId: 'test-request', getRemainingTimeInMillis: () => 10_000 } } as HandlerHarness;
+  const harness = {
+    output: [] as string[],
+    context: { awsRequestId: 'test-request', getRemainingTimeInMillis: () => 10_000 },
+  } as HandlerHarness;
   beforeAll(async () => {
     harness.kms = await startLoopbackKms();
     harness.keyArn = harness.kms.keyArns[0] as string;
