@@ -12,6 +12,8 @@ export interface DynamoDbGuardStoreOptions {
   readonly table: string;
   /** Default: a client with the SDK's chain (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`) and short timeouts. */
   readonly client?: DynamoDBClient;
+  /** Longest one request, and one connection, may take (default 1000 ms); the client makes one more attempt after a failure. */
+  readonly timeoutMs?: number;
   /** Milliseconds since the epoch, to tell expired items; tests hand in their own. */
   readonly now?: () => number;
 }
@@ -35,7 +37,9 @@ export function createDynamoDbGuardStore(options: DynamoDbGuardStoreOptions): Gu
   const now = options.now ?? Date.now;
   // The guard runs before every send: a slow store must not eat the user's wait. Retries stay
   // with the SDK (one more attempt), each bounded.
-  const client = options.client ?? new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 500, requestTimeout: 1000 } });
+  const timeout = options.timeoutMs ?? 1000;
+  const client =
+    options.client ?? new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: timeout, requestTimeout: timeout } });
 
   const update = async (item: CounterUpdate, abortSignal: AbortSignal): Promise<number | 'refused'> => {
     const threshold = item.max === undefined ? undefined : item.max - item.amount;

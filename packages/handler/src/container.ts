@@ -16,7 +16,7 @@ import {
 } from '@cognito-sms/core';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { guardNeedsCountry } from './config/guard.js';
-import type { HandlerConfig } from './config.js';
+import type { HandlerConfig } from './config/index.js';
 import { createGuard } from './guard.js';
 import { createDeduplicator, type Deduplicator } from './idempotency.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';

@@ -3,7 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { type CustomSmsSender, isCognitoSmsError, isSecret, type SendReceipt } from '@cognito-sms/core';
 import type { Context } from 'aws-lambda';
 import type { DependencyContainer } from 'tsyringe';
-import { type Environment, type HandlerConfig, loadHandlerConfig } from './config.js';
+import type { Environment } from './config/env.js';
+import { type HandlerConfig, loadHandlerConfig } from './config/index.js';
 import { buildContainer, type Deduplicator, type MetricsRecorder, registerProviders, TOKENS } from './container.js';
 import { createSecretResolver } from './secrets.js';
 

@@ -14,7 +14,7 @@ export async function createGuard(config: GuardConfig, logger: Logger): Promise<
   if (config.store === 'off') return undefined;
   const store =
     config.store === 'dynamodb'
-      ? (await import('@cognito-sms/guard/dynamodb')).createDynamoDbGuardStore({ table: config.table })
+      ? (await import('@cognito-sms/guard/dynamodb')).createDynamoDbGuardStore({ table: config.table, timeoutMs: config.timeoutMs })
       : createMemoryGuardStore();
   if (config.store === 'memory' && !config.chosen) {
     logger.warn('Fraud guard counts in this container only: each limit holds per container, not per function', {

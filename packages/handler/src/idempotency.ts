@@ -7,7 +7,7 @@ import {
   parseCustomSmsSenderEvent,
   type SendReceipt,
 } from '@cognito-sms/core';
-import type { IdempotencySettings } from './config.js';
+import type { IdempotencySettings } from './config/idempotency.js';
 
 /** What became of one invocation under duplicate suppression. */
 export interface DeduplicatedResult {

@@ -1,5 +1,5 @@
 import type { SenderEvent } from '@cognito-sms/core';
-import type { MetricsSettings } from './config.js';
+import type { MetricsSettings } from './config/metrics.js';
 
 /**
  * The metrics, in the `POWERTOOLS_METRICS_NAMESPACE` namespace (default `CognitoSms`). Each is

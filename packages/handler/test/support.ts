@@ -1,6 +1,6 @@
 import { encryptLikeCognito, type LoopbackKms, startLoopbackKms } from '@cognito-sms/testkit';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
-import type { Environment } from '../src/config.js';
+import type { Environment } from '../src/config/env.js';
 
 /** What an end-to-end handler test needs: a loopback KMS, its key, the captured output. */
 export interface HandlerHarness {

@@ -1,12 +1,13 @@
 import { type ConfigIssue, commaList, DESTINATION_KEY, isE164 } from '@cognito-sms/core';
 import { type GuardSettings, parseDestinationTable, parseRateLimits, parseSpendLimits, type RateLimit, toMicros } from '@cognito-sms/guard';
 import * as z from 'zod';
+import { type Environment, TABLE_NAME } from './env.js';
 
 /** Where the guard counts: off, this container's memory, or a DynamoDB table every container shares. */
 export type GuardStoreSettings =
   | { readonly store: 'off' }
   | { readonly store: 'memory' /** False when memory is the default (no table): the cold start warns. */; readonly chosen: boolean }
-  | { readonly store: 'dynamodb'; readonly table: string };
+  | { readonly store: 'dynamodb'; readonly table: string /** `SMS_GUARD_TIMEOUT_MS` */; readonly timeoutMs: number };
 
 /** The fraud guard's configuration, read once at cold start. */
 export type GuardConfig = GuardStoreSettings & {
@@ -30,18 +31,20 @@ export const GUARD_DEFAULTS = {
 } as const;
 
 const HASH_KEY_MIN = 32;
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
-/** The guard's section of SMS_CONFIG_FILE: the larger tables. */
-export const guardFileSchema = z
-  .object({
-    countryLimits: z.record(z.string(), z.string()).optional(),
-    prices: z.record(z.string(), z.number().nonnegative()).optional(),
-    budget: z.string().optional(),
-    homeCountries: z.array(z.string()).optional(),
-  })
-  .strict();
-export type GuardFileSection = z.infer<typeof guardFileSchema>;
+/** The guard's section of SMS_CONFIG_FILE, `guard`: the larger tables. */
+export const GUARD_FILE = z.object({
+  guard: z
+    .object({
+      countryLimits: z.record(z.string(), z.string()).optional(),
+      prices: z.record(z.string(), z.number().nonnegative()).optional(),
+      budget: z.string().optional(),
+      homeCountries: z.array(z.string()).optional(),
+    })
+    .strict()
+    .optional(),
+});
+export type GuardFileSection = NonNullable<z.infer<typeof GUARD_FILE>['guard']>;
 
 /** The variables the guard reads; `SMS_GUARD_HASH_KEY` may hold a secret reference. */
 export const GUARD_SECRET_VARIABLES = ['SMS_GUARD_HASH_KEY'] as const;
@@ -52,11 +55,7 @@ export const GUARD_SECRET_VARIABLES = ['SMS_GUARD_HASH_KEY'] as const;
  *
  * @example `const guard = parseGuardConfig(env, file?.guard, issues)`
  */
-export function parseGuardConfig(
-  env: Readonly<Record<string, string | undefined>>,
-  file: GuardFileSection | undefined,
-  issues: ConfigIssue[],
-): GuardConfig {
+export function parseGuardConfig(env: Environment, file: GuardFileSection | undefined, issues: ConfigIssue[]): GuardConfig {
   const value = (name: string) => {
     const raw = env[name];
     return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
@@ -175,7 +174,7 @@ export function parseGuardConfig(
   const keyed = hashKey === undefined ? {} : { hashKey };
   if (store === 'off') return { store, settings };
   if (store === 'memory') return { store, chosen: mode === 'memory', settings, ...keyed };
-  return { store, table: table ?? '', settings, ...keyed };
+  return { store, table: table ?? '', timeoutMs: integer('SMS_GUARD_TIMEOUT_MS', 1000, 50, 10_000), settings, ...keyed };
 }
 
 /** True when the guard needs the destination's country: country limits, prices, home countries or surge. */

@@ -1,0 +1,50 @@
+import {
+  type ConfigIssue,
+  commaList,
+  type DestinationPolicy,
+  NON_MOBILE_NUMBER_TYPES,
+  NUMBER_TYPES,
+  type NumberType,
+} from '@cognito-sms/core';
+import * as z from 'zod';
+import { destinationKeyList, type Environment, parseEnv } from './env.js';
+
+const SCREENING_ENV = z.object({
+  SMS_ALLOWED_COUNTRIES: destinationKeyList,
+  SMS_BLOCKED_COUNTRIES: destinationKeyList,
+  SMS_BLOCKED_NUMBER_TYPES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const types = new Set<NumberType>();
+      for (const item of commaList(value)) {
+        const name = item.toUpperCase().replace(/-/g, '_');
+        if (name === 'NON_MOBILE') for (const type of NON_MOBILE_NUMBER_TYPES) types.add(type);
+        else if ((NUMBER_TYPES as readonly string[]).includes(name)) types.add(name as NumberType);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown number type ${JSON.stringify(item)}; use non-mobile or ${NUMBER_TYPES.join(', ')}`,
+          });
+      }
+      return [...types];
+    }),
+});
+
+/**
+ * Reads which destinations may receive a code: SMS_ALLOWED_COUNTRIES, SMS_BLOCKED_COUNTRIES and
+ * SMS_BLOCKED_NUMBER_TYPES (`non-mobile` stands for every type that cannot receive an SMS).
+ *
+ * @returns the policy, or undefined when a variable is invalid (the reasons are in `issues`).
+ * @example `const screening = parseScreening({ SMS_BLOCKED_COUNTRIES: 'KP,+882' }, issues)`
+ */
+export function parseScreening(env: Environment, issues: ConfigIssue[]): DestinationPolicy | undefined {
+  const data = parseEnv(SCREENING_ENV, env, issues);
+  return (
+    data && {
+      allowedCountries: data.SMS_ALLOWED_COUNTRIES,
+      blockedCountries: data.SMS_BLOCKED_COUNTRIES,
+      blockedNumberTypes: data.SMS_BLOCKED_NUMBER_TYPES,
+    }
+  );
+}
