@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// npm run bench: the provider bundles against the reference handler (run.mjs, with the given
+// options), then the fraud guard on and off (guard.mjs; --quick makes both smoke runs).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2).filter((arg, index) => index > 0 || arg !== '--');
+const run = (script, scriptArgs) => spawnSync(process.execPath, [join(dir, script), ...scriptArgs], { stdio: 'inherit' }).status ?? 1;
+const status = run('run.mjs', args);
+if (status !== 0 || args.includes('--help')) process.exit(status);
+process.exit(run('guard.mjs', args.includes('--quick') ? ['--runs', '3', '--iterations', '200'] : []));
