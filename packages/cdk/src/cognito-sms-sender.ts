@@ -1,12 +1,13 @@
-import { Annotations, CfnOutput, CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { attachTriggerCommand } from './attach-command.js';
@@ -18,6 +19,25 @@ export const COGNITO_SERVICE_PRINCIPAL = 'cognito-idp.amazonaws.com';
 
 /** Variables the construct sets itself; `environment` may not override them. */
 export const RESERVED_ENVIRONMENT = ['KMS_KEY_ARN', 'SMS_PROVIDER', 'COGNITO_USER_POOL_IDS'] as const;
+/** Set by the construct while it manages the state table and the guard (`stateTable`, `guard`). */
+export const STATE_ENVIRONMENT = ['SMS_IDEMPOTENCY_TABLE', 'SMS_GUARD', 'SMS_GUARD_TABLE', 'SMS_GUARD_HASH_KEY'] as const;
+
+/** What the function does with the state table: duplicate suppression and the fraud guard. */
+export const STATE_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchGetItem',
+] as const;
+
+/** The fraud guard's deployment options. */
+export interface CognitoSmsGuardProps {
+  /** The key of the hashes under which numbers and users are counted. Default: a generated secret. */
+  readonly hashKey?: secretsmanager.ISecret;
+  /** `SmsRateLimited` messages in 5 minutes that raise the alarm. Default: 20. */
+  readonly rateLimitedAlarmThreshold?: number;
+}
 
 export interface CognitoSmsSenderProps {
   /**
@@ -31,7 +51,7 @@ export interface CognitoSmsSenderProps {
   /** More variables for the handler, e.g. the provider's `TWILIO_*` settings. */
   readonly environment?: Readonly<Record<string, string>>;
   /** Secrets the function may read (`secretsmanager:GetSecretValue`); no other secret is readable. */
-  readonly secrets?: readonly ISecret[];
+  readonly secrets?: readonly secretsmanager.ISecret[];
   /**
    * The pool's custom sender key. Default: a new symmetric key with rotation and the key policy
    * Cognito needs. A key of this stack gets that policy statement added; for an imported key
@@ -57,8 +77,17 @@ export interface CognitoSmsSenderProps {
   readonly maxEventAge?: Duration;
   /** Default: one month. */
   readonly logRetention?: logs.RetentionDays;
-  /** Actions for both alarms, e.g. `new SnsAction(topic)`. */
+  /** Actions for every alarm, e.g. `new SnsAction(topic)`. */
   readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
+  /**
+   * The table duplicate suppression and the fraud guard keep their records in (partition key
+   * `id` string, TTL attribute `expiration`). Default: a new on-demand, encrypted table with TTL.
+   * `false`: no table, so no duplicate suppression (Lambda's retries and a failover can then
+   * send one event's SMS several times) and a fraud guard that counts per container.
+   */
+  readonly stateTable?: dynamodb.ITable | false;
+  /** The fraud guard (limits go in `environment`: `SMS_LIMIT_PER_COUNTRY`, …). Default: on, in the state table. `false`: `SMS_GUARD=off`. */
+  readonly guard?: CognitoSmsGuardProps | false;
 }
 
 /** The pool's own CloudFormation resource when it is defined in this app, not imported. */
@@ -101,6 +130,14 @@ export class CognitoSmsSender extends Construct {
   readonly errorsAlarm: cloudwatch.Alarm;
   /** In alarm while the failure queue holds a message. */
   readonly failedInvocationsAlarm: cloudwatch.Alarm;
+  /** Duplicate suppression's and the fraud guard's table; undefined with `stateTable: false`. */
+  readonly stateTable: dynamodb.ITable | undefined;
+  /** The fraud guard's hash key; undefined when the guard is off or has no table. */
+  readonly guardHashKey: secretsmanager.ISecret | undefined;
+  /** In alarm when the fraud guard refused more than the threshold in 5 minutes: an attack, or a limit too tight. */
+  readonly rateLimitedAlarm: cloudwatch.Alarm | undefined;
+  /** In alarm when the fraud guard could not reach its table (messages went out unchecked, or were refused when closed). */
+  readonly guardStoreErrorAlarm: cloudwatch.Alarm | undefined;
   /** True when the trigger is attached to the pool by this stack (pool defined in the same stack). */
   readonly triggerAttached: boolean;
   /**
@@ -116,7 +153,8 @@ export class CognitoSmsSender extends Construct {
     if (providers.length === 0 || providers.some((p) => p.trim() === '' || p.includes(','))) {
       throw new InvalidSenderPropsError('providers', 'must name at least one provider id, each without commas, e.g. ["twilio"]');
     }
-    const reserved = Object.keys(props.environment ?? {}).filter((name) => (RESERVED_ENVIRONMENT as readonly string[]).includes(name));
+    const managed: readonly string[] = [...RESERVED_ENVIRONMENT, ...(props.stateTable === false ? [] : STATE_ENVIRONMENT)];
+    const reserved = Object.keys(props.environment ?? {}).filter((name) => managed.includes(name));
     if (reserved.length > 0) {
       throw new InvalidSenderPropsError(
         'environment',
@@ -191,6 +229,38 @@ export class CognitoSmsSender extends Construct {
     logGroup.grantWrite(role);
     for (const secret of props.secrets ?? []) secret.grantRead(role);
 
+    // Counters and idempotency records are short-lived (their TTL is at most days): nothing to
+    // restore, so the table goes with the stack and has no point-in-time recovery.
+    this.stateTable =
+      props.stateTable === false
+        ? undefined
+        : (props.stateTable ??
+          new dynamodb.Table(this, 'StateTable', {
+            partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+            billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+            timeToLiveAttribute: 'expiration',
+            encryption: dynamodb.TableEncryption.AWS_MANAGED,
+            removalPolicy: RemovalPolicy.DESTROY,
+          }));
+    const guardOn = props.guard !== false && this.stateTable !== undefined;
+    this.guardHashKey = guardOn
+      ? ((props.guard || undefined)?.hashKey ??
+        new secretsmanager.Secret(this, 'GuardHashKey', {
+          description:
+            'cognito-sms: the key of the hashes under which the fraud guard counts numbers and users (changing it resets the counters)',
+          generateSecretString: { passwordLength: 48, excludePunctuation: true },
+        }))
+      : undefined;
+    if (this.stateTable) {
+      new iam.Policy(this, 'StatePolicy', {
+        roles: [role],
+        statements: [
+          new iam.PolicyStatement({ sid: 'StateTableRecords', actions: [...STATE_TABLE_ACTIONS], resources: [this.stateTable.tableArn] }),
+        ],
+      });
+    }
+    this.guardHashKey?.grantRead(role);
+
     this.failedInvocations = new sqs.Queue(this, 'FailedInvocations', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -213,6 +283,12 @@ export class CognitoSmsSender extends Construct {
         SMS_PROVIDER: providers.join(','),
         // Same stack: the pool names the function, so the function cannot name the pool.
         ...(cfnPool ? {} : { COGNITO_USER_POOL_IDS: props.userPool.userPoolId }),
+        ...(this.stateTable ? { SMS_IDEMPOTENCY_TABLE: this.stateTable.tableName } : {}),
+        ...(this.stateTable && this.guardHashKey
+          ? { SMS_GUARD_TABLE: this.stateTable.tableName, SMS_GUARD_HASH_KEY: this.guardHashKey.secretArn }
+          : props.guard === false
+            ? { SMS_GUARD: 'off' }
+            : {}),
       },
       // Cognito invokes custom sender triggers asynchronously: these govern its retries.
       retryAttempts: props.retryAttempts ?? 2,
@@ -282,9 +358,41 @@ export class CognitoSmsSender extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    const guardMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: props.environment?.POWERTOOLS_METRICS_NAMESPACE ?? 'CognitoSms',
+        metricName,
+        dimensionsMap: { service: props.environment?.POWERTOOLS_SERVICE_NAME ?? 'cognito-sms' },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      });
+    this.rateLimitedAlarm =
+      props.guard === false
+        ? undefined
+        : new cloudwatch.Alarm(this, 'RateLimitedAlarm', {
+            alarmDescription:
+              'cognito-sms: the fraud guard refused many SMS (SmsRateLimited); an SMS-pumping attack, or a limit too tight for real traffic: see the limit dimension',
+            metric: guardMetric('SmsRateLimited'),
+            threshold: (props.guard || undefined)?.rateLimitedAlarmThreshold ?? 20,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          });
+    this.guardStoreErrorAlarm = guardOn
+      ? new cloudwatch.Alarm(this, 'GuardStoreErrorAlarm', {
+          alarmDescription:
+            'cognito-sms: the fraud guard could not reach its table; messages went out unchecked (SMS_GUARD_ON_STORE_ERROR=open)',
+          metric: guardMetric('SmsGuardStoreError'),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+      : undefined;
     for (const action of props.alarmActions ?? []) {
-      this.errorsAlarm.addAlarmAction(action);
-      this.failedInvocationsAlarm.addAlarmAction(action);
+      for (const alarm of [this.errorsAlarm, this.failedInvocationsAlarm, this.rateLimitedAlarm, this.guardStoreErrorAlarm]) {
+        alarm?.addAlarmAction(action);
+      }
     }
 
     // cdk-nag (AwsSolutions) findings that are deliberate, each with its reason.
@@ -293,6 +401,20 @@ export class CognitoSmsSender extends Construct {
       reason:
         'The handler is built and tested for nodejs22.x (esbuild target node22); a newer runtime is adopted by changing the bundle target and the runtime together.',
     });
+    if (this.stateTable instanceof dynamodb.Table) {
+      Validations.of(this.stateTable).acknowledge({
+        id: 'AwsSolutions-DDB3',
+        reason:
+          'The state table holds idempotency records and rate-limit counters that expire within days; there is nothing to restore to a point in time.',
+      });
+    }
+    if (this.guardHashKey instanceof secretsmanager.Secret) {
+      Validations.of(this.guardHashKey).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating the fraud guard hash key resets every counter (a window of no limits); it is rotated deliberately by replacing the secret, as docs/deploy.md explains.',
+      });
+    }
     Validations.of(this.failedInvocations).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:

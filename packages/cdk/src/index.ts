@@ -2,6 +2,12 @@ export type { AttachTriggerTarget } from './attach-command.js';
 export { ATTACH_TRIGGER_JQ_FILTER, attachTriggerCommand, bareUpdateUserPoolCommand } from './attach-command.js';
 export type { BundleManifest, FoundBundle } from './bundle.js';
 export { bundleName, DEFAULT_BUNDLE_DIR, findBundle, requireBundle } from './bundle.js';
-export type { CognitoSmsSenderProps } from './cognito-sms-sender.js';
-export { COGNITO_SERVICE_PRINCIPAL, CognitoSmsSender, RESERVED_ENVIRONMENT } from './cognito-sms-sender.js';
+export type { CognitoSmsGuardProps, CognitoSmsSenderProps } from './cognito-sms-sender.js';
+export {
+  COGNITO_SERVICE_PRINCIPAL,
+  CognitoSmsSender,
+  RESERVED_ENVIRONMENT,
+  STATE_ENVIRONMENT,
+  STATE_TABLE_ACTIONS,
+} from './cognito-sms-sender.js';
 export { BundleNotFoundError, InvalidSenderPropsError, isBundleNotFoundError, isInvalidSenderPropsError } from './errors.js';

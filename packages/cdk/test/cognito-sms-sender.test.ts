@@ -63,7 +63,17 @@ function sameStackFixture(extra: Partial<CognitoSmsSenderProps> = {}) {
 
 describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
   let f: ReturnType<typeof sameStackFixture>;
-  let ids: { key: string; fn: string; pool: string; role: string; queue: string; logGroup: string; preSignUp: string };
+  let ids: {
+    key: string;
+    fn: string;
+    pool: string;
+    role: string;
+    queue: string;
+    logGroup: string;
+    preSignUp: string;
+    table: string;
+    hashKey: string;
+  };
   beforeAll(() => {
     f = sameStackFixture();
     ids = {
@@ -74,6 +84,8 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
       queue: logicalId(f.sender.failedInvocations),
       logGroup: logicalId(f.sender.node.findChild('LogGroup')),
       preSignUp: logicalId(f.preSignUp),
+      table: logicalId(f.sender.stateTable as IConstruct),
+      hashKey: logicalId(f.sender.guardHashKey as IConstruct),
     };
   });
 
@@ -84,13 +96,14 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
       'AWS::Lambda::Permission': 2, // ours and the PreSignUp trigger's
       'AWS::Lambda::EventInvokeConfig': 1,
       'AWS::IAM::Role': 2,
-      'AWS::IAM::Policy': 2,
+      'AWS::IAM::Policy': 3,
       'AWS::SQS::Queue': 1,
       'AWS::SQS::QueuePolicy': 1,
-      'AWS::CloudWatch::Alarm': 2,
+      'AWS::CloudWatch::Alarm': 4, // errors, failure queue, rate-limited, guard store errors
       'AWS::Logs::LogGroup': 1,
       'AWS::Cognito::UserPool': 1,
-      'AWS::SecretsManager::Secret': 1,
+      'AWS::SecretsManager::Secret': 2, // the fixture's unrelated one and the guard's hash key
+      'AWS::DynamoDB::Table': 1,
     };
     for (const [type, count] of Object.entries(counts)) f.template.resourceCountIs(type, count);
     const types = new Set(Object.values(f.template.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type));
@@ -148,12 +161,15 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
           KMS_KEY_ARN: { 'Fn::GetAtt': [ids.key, 'Arn'] },
           SMS_PROVIDER: 'twilio',
           TWILIO_FROM: '+15005550006',
+          SMS_IDEMPOTENCY_TABLE: { Ref: ids.table },
+          SMS_GUARD_TABLE: { Ref: ids.table },
+          SMS_GUARD_HASH_KEY: { Ref: ids.hashKey },
         }),
       },
     });
   });
 
-  it('gives the function role no managed policy and exactly these permissions: its logs, the failure queue, the named secret, and decrypt on the key for this pool', () => {
+  it('gives the function role no managed policy and exactly these permissions: its logs, the failure queue, the named secret and the guard hash key, the state table, and decrypt on the key for this pool', () => {
     f.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
@@ -167,10 +183,17 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
     expect(identityStatements(f.template)).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ids.logGroup, 'Arn'] } },
       { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secretArn },
+      { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: ids.hashKey } },
       {
         Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+      },
+      {
+        Sid: 'StateTableRecords',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
       },
       {
         Sid: 'DecryptCodesOfTheUserPool',
@@ -442,7 +465,57 @@ describe('Construct: CognitoSmsSender, code and props', () => {
       Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
         (a) => (a as { Properties: { AlarmActions: unknown } }).Properties.AlarmActions,
       ),
-    ).toEqual([[{ Ref: logicalId(topic) }], [{ Ref: logicalId(topic) }]]);
+    ).toEqual(Array(4).fill([{ Ref: logicalId(topic) }]));
+  });
+
+  it('creates the state table for duplicate suppression and the fraud guard: on demand, TTL on expiration, encrypted, partition key id', () => {
+    const f = sameStackFixture();
+    f.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+    f.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+    });
+  });
+
+  it("alarms on SmsRateLimited above 20 in 5 minutes and on any SmsGuardStoreError, in the handler's namespace and service", () => {
+    const f = sameStackFixture();
+    f.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CognitoSms',
+      MetricName: 'SmsRateLimited',
+      Dimensions: [{ Name: 'service', Value: 'cognito-sms' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 20,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    f.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SmsGuardStoreError', Threshold: 1 });
+  });
+
+  it('leaves the table, suppression and the shared guard out with stateTable: false, and turns the guard off with guard: false', () => {
+    const noTable = Template.fromStack(sameStackFixture({ stateTable: false }).stack);
+    noTable.resourceCountIs('AWS::DynamoDB::Table', 0);
+    noTable.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const variables = JSON.stringify(noTable.findResources('AWS::Lambda::Function'));
+    expect(variables).not.toContain('SMS_IDEMPOTENCY_TABLE');
+    expect(variables).not.toContain('SMS_GUARD_TABLE');
+    const guardOff = Template.fromStack(sameStackFixture({ guard: false }).stack);
+    guardOff.resourceCountIs('AWS::DynamoDB::Table', 1);
+    guardOff.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SMS_GUARD: 'off', SMS_IDEMPOTENCY_TABLE: Match.anyValue() }) },
+    });
+    expect(JSON.stringify(guardOff.findResources('AWS::CloudWatch::Alarm'))).not.toContain('SmsRateLimited');
+  });
+
+  it('refuses the state variables in environment while it manages them', () => {
+    expect(() => sameStackFixture({ environment: { SMS_GUARD_TABLE: 'mine' } })).toThrow(/SMS_GUARD_TABLE is set by the construct itself/);
   });
 
   it.each([
