@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { attachTriggerCommand } from '../src/index.js';
+import { attachTriggerCommand, STATE_TABLE_ACTIONS } from '../src/index.js';
 import { parseCloudFormationYaml } from './cloudformation-yaml.js';
 import { dependencyCycles } from './support.js';
 
@@ -84,6 +84,10 @@ describe('SAM: deploy/sam/template.yaml', () => {
       CognitoInvokePermission: 'AWS::Lambda::Permission',
       ErrorsAlarm: 'AWS::CloudWatch::Alarm',
       FailedInvocationsAlarm: 'AWS::CloudWatch::Alarm',
+      StateTable: 'AWS::DynamoDB::Table',
+      GuardHashKey: 'AWS::SecretsManager::Secret',
+      RateLimitedAlarm: 'AWS::CloudWatch::Alarm',
+      GuardStoreErrorAlarm: 'AWS::CloudWatch::Alarm',
     });
     expect(dependencyCycles(template)).toEqual([]);
   });
@@ -131,6 +135,9 @@ describe('SAM: deploy/sam/template.yaml', () => {
       KMS_KEY_ARN: keyArn,
       SMS_PROVIDER: { Ref: 'SmsProvider' },
       COGNITO_USER_POOL_IDS: { Ref: 'UserPoolId' },
+      SMS_IDEMPOTENCY_TABLE: { Ref: 'StateTable' },
+      SMS_GUARD_TABLE: { Ref: 'StateTable' },
+      SMS_GUARD_HASH_KEY: { Ref: 'GuardHashKey' },
     });
     expect(fn).not.toHaveProperty('Policies');
   });
@@ -161,6 +168,19 @@ describe('SAM: deploy/sam/template.yaml', () => {
         Action: 'kms:Decrypt',
         Resource: keyArn,
         Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': { Ref: 'UserPoolId' } } },
+      },
+      {
+        Sid: 'StateTableRecords',
+        Effect: 'Allow',
+        // The same actions as the CDK construct's, so the two cannot drift.
+        Action: [...STATE_TABLE_ACTIONS],
+        Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+      },
+      {
+        Sid: 'ReadGuardHashKey',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: 'GuardHashKey' },
       },
       {
         'Fn::If': [
@@ -227,6 +247,20 @@ describe('SAM: deploy/sam/template.yaml', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailedInvocations', 'QueueName'] } }],
       AlarmActions: actions,
     });
+  });
+
+  it('keeps duplicate suppression and guard state in an on-demand, encrypted table with TTL, and alarms on rate limits and store errors', () => {
+    expect(resource('StateTable')).toMatchObject({
+      DeletionPolicy: 'Delete',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+    expect(resource('RateLimitedAlarm').Properties).toMatchObject({ Namespace: 'CognitoSms', MetricName: 'SmsRateLimited', Threshold: 20 });
+    expect(resource('GuardStoreErrorAlarm').Properties).toMatchObject({ MetricName: 'SmsGuardStoreError', Threshold: 1 });
   });
 
   it("outputs the attach command, identical to the CDK construct's", () => {
