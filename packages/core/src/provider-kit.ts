@@ -1,5 +1,7 @@
 // The part of core an adapter needs: the contract, errors and their helpers, Secret and config helpers.
 // It imports neither the Encryption SDK nor an AWS client, so an adapter stays light.
+export type { AwsClientLike, AwsErrorAnswer, AwsErrorClass, AwsProviderErrorContext, AwsSdkError } from './aws-errors.js';
+export { AWS_PERMANENT, AWS_SERVER_ERROR, AWS_THROTTLED, assertAwsClientSetup, awsProviderError } from './aws-errors.js';
 export { commaList, envVariableName, secretString } from './config.js';
 export type { ConfigIssue } from './errors.js';
 export {
@@ -13,6 +15,8 @@ export {
 export type { TriggerSource } from './event.js';
 export { maskPhoneNumber } from './phone.js';
 export { parseRetryAfter } from './policy.js';
+export type { JsonAnswer } from './post-json.js';
+export { postJson } from './post-json.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
@@ -28,5 +32,3 @@ export {
 export { isSecret, Secret } from './secret.js';
 export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
-export { postJson } from './post-json.js';
-export type { JsonAnswer } from './post-json.js';
