@@ -21,6 +21,8 @@ export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
 export {
+  apiTransportWording,
+  invalidResponseError,
   isNeverConnected,
   redactor,
   redactProviderText,
