@@ -82,6 +82,35 @@ export interface TransportWording {
   readonly network: (code: string | undefined, error: unknown) => string;
 }
 
+/**
+ * The {@link TransportWording} of a provider whose messages name its API (`the Message API`)
+ * rather than the provider, so that a timeout and a network failure read the same in every such
+ * adapter.
+ *
+ * @example
+ * ```ts
+ * transportError('plivo', error, { wording: apiTransportWording('Message API') })
+ * // plivo: the connection to the Message API failed (ECONNREFUSED)
+ * ```
+ */
+export function apiTransportWording(api: string): TransportWording {
+  return {
+    timeout: `the ${api} did not answer within the attempt time budget`,
+    timeoutBeforeSending: 'the attempt time budget ran out before sending',
+    network: (code) => `the connection to the ${api} failed (${code ?? 'network failure'})`,
+  };
+}
+
+/**
+ * A success status with a body the adapter cannot read (no message id, not JSON). The provider
+ * may have taken the message, so it is never retried: a retry could send the code twice.
+ *
+ * @example `throw invalidResponseError('sinch', 'Sinch answered HTTP 201 without a usable batch (no id)', 201)`
+ */
+export function invalidResponseError(provider: string, message: string, status?: number): ProviderError {
+  return new ProviderError({ provider, code: 'InvalidResponse', message, retryable: false, status });
+}
+
 /** How {@link transportError} reads a failure. */
 export interface TransportErrorOptions {
   /** The attempt's signal: once it has fired, the failure is a `Timeout`, whatever was thrown. */

@@ -1,5 +1,7 @@
 // The part of core an adapter needs: the contract, errors and their helpers, Secret and config helpers.
 // It imports neither the Encryption SDK nor an AWS client, so an adapter stays light.
+export type { AwsClientLike, AwsErrorAnswer, AwsErrorClass, AwsProviderErrorContext, AwsSdkError } from './aws-errors.js';
+export { AWS_PERMANENT, AWS_SERVER_ERROR, AWS_THROTTLED, assertAwsClientSetup, awsProviderError } from './aws-errors.js';
 export { commaList, envVariableName, secretString } from './config.js';
 export type { ConfigIssue } from './errors.js';
 export {
@@ -19,6 +21,8 @@ export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
 export {
+  apiTransportWording,
+  invalidResponseError,
   isNeverConnected,
   redactor,
   redactProviderText,

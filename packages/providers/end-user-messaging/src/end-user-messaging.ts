@@ -1,5 +1,5 @@
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand, type SendTextMessageRequest } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { ConfigError, type ConfigIssue, ProviderError, type ProviderDeps, type SmsProvider } from '@cognito-sms/core/provider';
+import { assertAwsClientSetup, type ProviderDeps, ProviderError, type SmsProvider } from '@cognito-sms/core/provider';
 import { toEndUserMessagingProviderError } from './errors.js';
 
 export type EndUserMessagingMessageType = 'TRANSACTIONAL' | 'PROMOTIONAL';
@@ -47,7 +47,7 @@ export async function createEndUserMessagingProvider(
   _deps?: Partial<ProviderDeps>,
 ): Promise<SmsProvider> {
   const client = new PinpointSMSVoiceV2Client({ maxAttempts: 1 });
-  await assertAwsSetup(client);
+  await assertAwsClientSetup(client, { service: 'End User Messaging', endpointVariable: 'AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2' });
   const fixed = fixedInput(config);
 
   return {
@@ -98,49 +98,3 @@ export function fixedInput(config: EndUserMessagingProviderConfig): Omit<SendTex
     ...(config.dryRun ? { DryRun: true } : {}),
   };
 }
-
-const ENDPOINT_VARIABLE = 'AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2';
-
-/**
- * Resolves what the SDK will need for the first send (memoized by the client, so the first SMS
- * does not pay for it again) and reports what is missing, by the variable an operator sets.
- */
-async function assertAwsSetup(client: PinpointSMSVoiceV2Client): Promise<void> {
-  const issues: ConfigIssue[] = [];
-  try {
-    await client.config.region();
-  } catch (error) {
-    issues.push({ variable: 'AWS_REGION', message: `is required by the End User Messaging client (${messageOf(error)})` });
-  }
-  try {
-    await client.config.credentials?.();
-  } catch (error) {
-    issues.push({
-      variable: 'AWS_ACCESS_KEY_ID',
-      message: `no AWS credentials found by the SDK's default chain (environment, profile, web identity or the function role): ${messageOf(error)}`,
-    });
-  }
-  // `serviceConfiguredEndpoint` is the SDK's resolver for AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2 /
-  // AWS_ENDPOINT_URL / the profile's endpoint_url (marked internal, so it is probed, not relied on).
-  const configured = (client.config as { serviceConfiguredEndpoint?: () => Promise<string | undefined> }).serviceConfiguredEndpoint;
-  if (typeof configured === 'function') {
-    try {
-      const url = await configured();
-      if (url !== undefined && !isHttpUrl(url)) issues.push({ variable: ENDPOINT_VARIABLE, message: `${JSON.stringify(url)} is not an http(s) URL` });
-    } catch (error) {
-      issues.push({ variable: ENDPOINT_VARIABLE, message: messageOf(error) });
-    }
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

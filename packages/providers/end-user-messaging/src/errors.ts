@@ -1,21 +1,21 @@
-import { isNeverConnected, ProviderError, redactProviderText, type SmsMessage, transportError } from '@cognito-sms/core/provider';
+import {
+  AWS_PERMANENT,
+  AWS_SERVER_ERROR,
+  AWS_THROTTLED,
+  type AwsErrorClass,
+  awsProviderError,
+  type ProviderError,
+  redactProviderText,
+  type SmsMessage,
+} from '@cognito-sms/core/provider';
 
 // Part of this adapter's exports since before it moved to core.
 export { redactProviderText };
 
 const PROVIDER = 'end-user-messaging';
 
-/** What an End User Messaging answer means for delivery. */
-export interface EndUserMessagingErrorClass {
-  /** Trying again (or the next provider) may deliver the message. */
-  readonly retryable: boolean;
-  /** AWS certainly did not take the message, so a retry cannot send it twice. */
-  readonly notAccepted: boolean;
-}
-
-const THROTTLED: EndUserMessagingErrorClass = { retryable: true, notAccepted: true };
-const SERVER: EndUserMessagingErrorClass = { retryable: true, notAccepted: false };
-const PERMANENT: EndUserMessagingErrorClass = { retryable: false, notAccepted: false };
+/** What an End User Messaging answer means for delivery: whether to retry, and whether AWS certainly did not take the message. */
+export type EndUserMessagingErrorClass = AwsErrorClass;
 
 /**
  * The errors `SendTextMessage` documents (all seven exceptions of the pinpoint-sms-voice-v2
@@ -34,41 +34,29 @@ const PERMANENT: EndUserMessagingErrorClass = { retryable: false, notAccepted: f
  * @example `END_USER_MESSAGING_ERRORS.ServiceQuotaExceededException // { retryable: true, notAccepted: true }`
  */
 export const END_USER_MESSAGING_ERRORS: Readonly<Record<string, EndUserMessagingErrorClass>> = {
-  ThrottlingException: THROTTLED,
-  Throttling: THROTTLED,
-  TooManyRequestsException: THROTTLED,
-  ServiceQuotaExceededException: THROTTLED,
-  InternalServerException: SERVER,
-  InternalFailure: SERVER,
-  ServiceUnavailable: SERVER,
-  ServiceUnavailableException: SERVER,
-  ValidationException: PERMANENT,
-  ConflictException: PERMANENT,
-  ResourceNotFoundException: PERMANENT,
-  AccessDeniedException: PERMANENT,
-  UnrecognizedClientException: PERMANENT,
-  InvalidSignatureException: PERMANENT,
-  MissingAuthenticationTokenException: PERMANENT,
-  IncompleteSignatureException: PERMANENT,
-  ExpiredTokenException: PERMANENT,
-  InvalidClientTokenId: PERMANENT,
-  NotAuthorized: PERMANENT,
-  OptInRequired: PERMANENT,
-  UnknownOperationException: PERMANENT,
-  SerializationException: PERMANENT,
+  ThrottlingException: AWS_THROTTLED,
+  Throttling: AWS_THROTTLED,
+  TooManyRequestsException: AWS_THROTTLED,
+  ServiceQuotaExceededException: AWS_THROTTLED,
+  InternalServerException: AWS_SERVER_ERROR,
+  InternalFailure: AWS_SERVER_ERROR,
+  ServiceUnavailable: AWS_SERVER_ERROR,
+  ServiceUnavailableException: AWS_SERVER_ERROR,
+  ValidationException: AWS_PERMANENT,
+  ConflictException: AWS_PERMANENT,
+  ResourceNotFoundException: AWS_PERMANENT,
+  AccessDeniedException: AWS_PERMANENT,
+  UnrecognizedClientException: AWS_PERMANENT,
+  InvalidSignatureException: AWS_PERMANENT,
+  MissingAuthenticationTokenException: AWS_PERMANENT,
+  IncompleteSignatureException: AWS_PERMANENT,
+  ExpiredTokenException: AWS_PERMANENT,
+  InvalidClientTokenId: AWS_PERMANENT,
+  NotAuthorized: AWS_PERMANENT,
+  OptInRequired: AWS_PERMANENT,
+  UnknownOperationException: AWS_PERMANENT,
+  SerializationException: AWS_PERMANENT,
 };
-
-/** Socket errors after the request may have left (`isNeverConnected` in core: those before it could). */
-const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
-
-interface AwsServiceErrorShape {
-  name?: string;
-  message?: string;
-  code?: string;
-  Reason?: string;
-  $fault?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
 
 /**
  * Turns whatever `PinpointSMSVoiceV2Client.send(SendTextMessageCommand)` threw into a
@@ -88,71 +76,14 @@ export function toEndUserMessagingProviderError(
   error: unknown,
   context: { signal: AbortSignal; message: Pick<SmsMessage, 'to' | 'body'> },
 ): ProviderError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as AwsServiceErrorShape;
-  const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
-
-  if (context.signal.aborted) {
-    return transportError(PROVIDER, error, {
-      signal: context.signal,
-      wording: { timeout: 'SendTextMessage got no answer within the attempt time budget (it may still have been delivered)' },
-    });
-  }
-
-  // Checked before the name: the SDK renames ECONNRESET and friends to `TimeoutError`.
-  const socketCode = typeof e.code === 'string' ? e.code : undefined;
-  if (socketCode && (isNeverConnected(socketCode) || CONNECTION_LOST.has(socketCode))) {
-    return transportError(PROVIDER, error, {
-      networkCode: 'socket',
-      // Node's socket messages name only the host and port.
-      wording: {
-        network: (code) =>
-          `could not ${isNeverConnected(code) ? 'connect to' : 'finish the request to'} End User Messaging (${String(e.message ?? code)})`,
-      },
-    });
-  }
-
-  if (name === 'AbortError' || name === 'TimeoutError') {
-    return transportError(PROVIDER, error, {
-      timedOut: true,
-      wording: { timeout: `SendTextMessage timed out (${String(e.message ?? name)}); it may still have been delivered` },
-    });
-  }
-
-  const status = e.$metadata?.httpStatusCode;
-  if (typeof status === 'number') {
-    const verdict = END_USER_MESSAGING_ERRORS[name] ?? (status === 429 ? THROTTLED : status >= 500 ? SERVER : PERMANENT);
-    const reason = typeof e.Reason === 'string' && /^[A-Z0-9_]+$/.test(e.Reason) ? e.Reason : undefined;
-    const requestId = e.$metadata?.requestId;
-    return new ProviderError({
-      provider: PROVIDER,
-      code: name,
-      status,
-      retryable: verdict.retryable,
-      notAccepted: verdict.notAccepted,
-      message:
-        `SendTextMessage refused with HTTP ${status} ${name}${reason ? ` (${reason})` : ''}: ` +
-        redactProviderText(String(e.message ?? ''), context.message) +
-        (requestId ? ` (request id ${requestId})` : ''),
-      cause: { name, reason, status, requestId, fault: e.$fault },
-    });
-  }
-
-  if (name === 'CredentialsProviderError') {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: name,
-      message: 'no AWS credentials could be loaded (environment, profile or the function role)',
-      retryable: false,
-      notAccepted: true,
-      cause: error,
-    });
-  }
-
-  return new ProviderError({
-    provider: PROVIDER,
-    code: name,
-    message: `SendTextMessage failed: ${redactProviderText(String(e.message ?? name), context.message)}`,
-    retryable: false,
-    cause: error,
+  return awsProviderError(PROVIDER, error, {
+    ...context,
+    operation: 'SendTextMessage',
+    service: 'End User Messaging',
+    answer: (e, name) => {
+      // Only an enum-like reason is kept: it is safe to log, free text might not be.
+      const reason = typeof e.Reason === 'string' && /^[A-Z0-9_]+$/.test(e.Reason) ? e.Reason : undefined;
+      return { known: END_USER_MESSAGING_ERRORS[name], label: `${name}${reason ? ` (${reason})` : ''}`, details: { reason } };
+    },
   });
 }

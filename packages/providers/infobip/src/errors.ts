@@ -1,4 +1,4 @@
-import { ProviderError, type Redact, transportError } from '@cognito-sms/core/provider';
+import { invalidResponseError, ProviderError, type Redact, transportError } from '@cognito-sms/core/provider';
 
 /** How one Infobip message status of group 5 (REJECTED) is treated. */
 export interface InfobipStatusClass {
@@ -143,13 +143,11 @@ export function classifyInfobipStatus(status: InfobipMessageStatus | undefined, 
  * @example `throw invalidInfobipResponse(200, 'no messageId')`
  */
 export function invalidInfobipResponse(status: number, what: string): ProviderError {
-  return new ProviderError({
-    provider: 'infobip',
-    code: 'InvalidResponse',
-    message: `Infobip answered HTTP ${status} without a usable message (${what}); the message may have been accepted`,
+  return invalidResponseError(
+    'infobip',
+    `Infobip answered HTTP ${status} without a usable message (${what}); the message may have been accepted`,
     status,
-    retryable: false,
-  });
+  );
 }
 
 /**

@@ -1,4 +1,10 @@
-import { ProviderError, parseRetryAfter, type Redact, transportError } from '@cognito-sms/core/provider';
+import {
+  invalidResponseError as coreInvalidResponseError,
+  ProviderError,
+  parseRetryAfter,
+  type Redact,
+  transportError,
+} from '@cognito-sms/core/provider';
 
 const PROVIDER = 'messagebird';
 
@@ -89,13 +95,7 @@ export function classifyErrorResponse(status: number, text: string, redact: Reda
 
 /** A 2xx answer this adapter cannot read: MessageBird may have sent the SMS, so never retried. */
 export function invalidResponseError(status: number, why: string): ProviderError {
-  return new ProviderError({
-    provider: PROVIDER,
-    code: 'InvalidResponse',
-    message: `HTTP ${status} answer could not be read (${why}); the SMS may have been sent`,
-    retryable: false,
-    status,
-  });
+  return coreInvalidResponseError(PROVIDER, `HTTP ${status} answer could not be read (${why}); the SMS may have been sent`, status);
 }
 
 /**

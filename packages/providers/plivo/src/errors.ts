@@ -1,9 +1,10 @@
 import {
+  apiTransportWording,
+  invalidResponseError,
   ProviderError,
   parseRetryAfter,
   type SmsMessage,
   scrubProviderText,
-  type TransportWording,
   transportError,
 } from '@cognito-sms/core/provider';
 
@@ -148,20 +149,10 @@ export function plivoInvalidNumberError(status: number): ProviderError {
 
 /** A 2xx answer without a message UUID: the message may have been queued, so not retryable. */
 export function plivoInvalidResponseError(status: number, detail: string): ProviderError {
-  return new ProviderError({
-    provider: 'plivo',
-    code: 'InvalidResponse',
-    message: `unexpected answer from the Message API (HTTP ${status}, ${detail})`,
-    retryable: false,
-    status,
-  });
+  return invalidResponseError('plivo', `unexpected answer from the Message API (HTTP ${status}, ${detail})`, status);
 }
 
-const WORDING: Partial<TransportWording> = {
-  timeout: 'the Message API did not answer within the attempt time budget',
-  timeoutBeforeSending: 'the attempt time budget ran out before sending',
-  network: (code) => `the connection to the Message API failed (${code ?? 'network failure'})`,
-};
+const WORDING = apiTransportWording('Message API');
 
 /**
  * A request that got no answer: refused, reset, DNS. Always retryable; `notAccepted` only when

@@ -1,4 +1,4 @@
-import { ProviderError, type Redact, transportError } from '@cognito-sms/core/provider';
+import { invalidResponseError, ProviderError, type Redact, transportError } from '@cognito-sms/core/provider';
 
 /** How one documented Sinch SMS REST error `code` is treated. */
 export interface SinchCodeClass {
@@ -109,13 +109,11 @@ export function classifySinchResponse(status: number, body: unknown, redact: Red
  * @example `throw invalidSinchResponse(201, 'no batch id')`
  */
 export function invalidSinchResponse(status: number, what: string): ProviderError {
-  return new ProviderError({
-    provider: 'sinch',
-    code: 'InvalidResponse',
-    message: `Sinch answered HTTP ${status} without a usable batch (${what}); the message may have been queued`,
+  return invalidResponseError(
+    'sinch',
+    `Sinch answered HTTP ${status} without a usable batch (${what}); the message may have been queued`,
     status,
-    retryable: false,
-  });
+  );
 }
 
 /**

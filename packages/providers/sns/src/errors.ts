@@ -1,21 +1,21 @@
-import { isNeverConnected, ProviderError, redactProviderText, type SmsMessage, transportError } from '@cognito-sms/core/provider';
+import {
+  AWS_PERMANENT,
+  AWS_SERVER_ERROR,
+  AWS_THROTTLED,
+  type AwsErrorClass,
+  awsProviderError,
+  type ProviderError,
+  redactProviderText,
+  type SmsMessage,
+} from '@cognito-sms/core/provider';
 
 // Part of this adapter's exports since before it moved to core.
 export { redactProviderText };
 
 const PROVIDER = 'sns';
 
-/** What an SNS answer means for delivery. */
-export interface SnsErrorClass {
-  /** Trying again (or the next provider) may deliver the message. */
-  readonly retryable: boolean;
-  /** SNS certainly did not take the message, so a retry cannot send it twice. */
-  readonly notAccepted: boolean;
-}
-
-const THROTTLED: SnsErrorClass = { retryable: true, notAccepted: true };
-const SERVER: SnsErrorClass = { retryable: true, notAccepted: false };
-const PERMANENT: SnsErrorClass = { retryable: false, notAccepted: false };
+/** What an SNS answer means for delivery: whether to retry, and whether SNS certainly did not take the message. */
+export type SnsErrorClass = AwsErrorClass;
 
 /**
  * The errors Publish and the AWS Query protocol document, by the name the SDK gives them
@@ -30,78 +30,62 @@ const PERMANENT: SnsErrorClass = { retryable: false, notAccepted: false };
  */
 export const SNS_ERRORS: Readonly<Record<string, SnsErrorClass>> = {
   // Rate limits: SNS refused the request before doing anything with it.
-  Throttling: THROTTLED,
-  ThrottlingException: THROTTLED,
-  Throttled: THROTTLED,
-  ThrottledException: THROTTLED,
-  KMSThrottling: THROTTLED,
-  KMSThrottlingException: THROTTLED,
-  RequestLimitExceeded: THROTTLED,
-  TooManyRequestsException: THROTTLED,
+  Throttling: AWS_THROTTLED,
+  ThrottlingException: AWS_THROTTLED,
+  Throttled: AWS_THROTTLED,
+  ThrottledException: AWS_THROTTLED,
+  KMSThrottling: AWS_THROTTLED,
+  KMSThrottlingException: AWS_THROTTLED,
+  RequestLimitExceeded: AWS_THROTTLED,
+  TooManyRequestsException: AWS_THROTTLED,
   // Server side: may or may not have been processed.
-  InternalError: SERVER,
-  InternalErrorException: SERVER,
-  InternalFailure: SERVER,
-  ServiceUnavailable: SERVER,
-  ServiceUnavailableException: SERVER,
+  InternalError: AWS_SERVER_ERROR,
+  InternalErrorException: AWS_SERVER_ERROR,
+  InternalFailure: AWS_SERVER_ERROR,
+  ServiceUnavailable: AWS_SERVER_ERROR,
+  ServiceUnavailableException: AWS_SERVER_ERROR,
   // The request, the number or the account is wrong: another try gives the same answer.
-  InvalidParameter: PERMANENT,
-  InvalidParameterException: PERMANENT,
-  InvalidParameterValue: PERMANENT,
-  ParameterValueInvalid: PERMANENT,
-  InvalidParameterValueException: PERMANENT,
-  ValidationError: PERMANENT,
-  ValidationException: PERMANENT,
-  OptedOut: PERMANENT,
-  OptedOutException: PERMANENT,
-  EndpointDisabled: PERMANENT,
-  EndpointDisabledException: PERMANENT,
-  NotFound: PERMANENT,
-  NotFoundException: PERMANENT,
-  ResourceNotFound: PERMANENT,
-  ResourceNotFoundException: PERMANENT,
-  PlatformApplicationDisabled: PERMANENT,
-  PlatformApplicationDisabledException: PERMANENT,
+  InvalidParameter: AWS_PERMANENT,
+  InvalidParameterException: AWS_PERMANENT,
+  InvalidParameterValue: AWS_PERMANENT,
+  ParameterValueInvalid: AWS_PERMANENT,
+  InvalidParameterValueException: AWS_PERMANENT,
+  ValidationError: AWS_PERMANENT,
+  ValidationException: AWS_PERMANENT,
+  OptedOut: AWS_PERMANENT,
+  OptedOutException: AWS_PERMANENT,
+  EndpointDisabled: AWS_PERMANENT,
+  EndpointDisabledException: AWS_PERMANENT,
+  NotFound: AWS_PERMANENT,
+  NotFoundException: AWS_PERMANENT,
+  ResourceNotFound: AWS_PERMANENT,
+  ResourceNotFoundException: AWS_PERMANENT,
+  PlatformApplicationDisabled: AWS_PERMANENT,
+  PlatformApplicationDisabledException: AWS_PERMANENT,
   // Credentials and permissions: the operator must act.
-  AuthorizationError: PERMANENT,
-  AuthorizationErrorException: PERMANENT,
-  AccessDenied: PERMANENT,
-  AccessDeniedException: PERMANENT,
-  InvalidSecurity: PERMANENT,
-  InvalidSecurityException: PERMANENT,
-  InvalidClientTokenId: PERMANENT,
-  SignatureDoesNotMatch: PERMANENT,
-  MissingAuthenticationToken: PERMANENT,
-  IncompleteSignature: PERMANENT,
-  UnrecognizedClientException: PERMANENT,
-  ExpiredToken: PERMANENT,
-  ExpiredTokenException: PERMANENT,
-  KMSAccessDenied: PERMANENT,
-  KMSAccessDeniedException: PERMANENT,
-  KMSDisabled: PERMANENT,
-  KMSDisabledException: PERMANENT,
-  KMSInvalidState: PERMANENT,
-  KMSInvalidStateException: PERMANENT,
-  KMSNotFound: PERMANENT,
-  KMSNotFoundException: PERMANENT,
-  KMSOptInRequired: PERMANENT,
+  AuthorizationError: AWS_PERMANENT,
+  AuthorizationErrorException: AWS_PERMANENT,
+  AccessDenied: AWS_PERMANENT,
+  AccessDeniedException: AWS_PERMANENT,
+  InvalidSecurity: AWS_PERMANENT,
+  InvalidSecurityException: AWS_PERMANENT,
+  InvalidClientTokenId: AWS_PERMANENT,
+  SignatureDoesNotMatch: AWS_PERMANENT,
+  MissingAuthenticationToken: AWS_PERMANENT,
+  IncompleteSignature: AWS_PERMANENT,
+  UnrecognizedClientException: AWS_PERMANENT,
+  ExpiredToken: AWS_PERMANENT,
+  ExpiredTokenException: AWS_PERMANENT,
+  KMSAccessDenied: AWS_PERMANENT,
+  KMSAccessDeniedException: AWS_PERMANENT,
+  KMSDisabled: AWS_PERMANENT,
+  KMSDisabledException: AWS_PERMANENT,
+  KMSInvalidState: AWS_PERMANENT,
+  KMSInvalidStateException: AWS_PERMANENT,
+  KMSNotFound: AWS_PERMANENT,
+  KMSNotFoundException: AWS_PERMANENT,
+  KMSOptInRequired: AWS_PERMANENT,
 };
-
-/**
- * Socket errors after the request may have left: retry, but a duplicate is possible. Those where
- * the connection was never made (the message cannot have reached SNS) are core's `isNeverConnected`.
- */
-const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
-
-interface AwsServiceErrorShape {
-  name?: string;
-  message?: string;
-  code?: string;
-  Code?: string;
-  RequestId?: string;
-  $fault?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-}
 
 /**
  * Turns whatever `SNSClient.send(PublishCommand)` threw into a {@link ProviderError}.
@@ -117,77 +101,23 @@ interface AwsServiceErrorShape {
  * catch (error) { throw toSnsProviderError(error, { signal, message }) }
  * ```
  */
-export function toSnsProviderError(error: unknown, context: { signal: AbortSignal; message: Pick<SmsMessage, 'to' | 'body'> }): ProviderError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as AwsServiceErrorShape;
-  const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
-
-  if (context.signal.aborted) {
-    return transportError(PROVIDER, error, {
-      signal: context.signal,
-      wording: { timeout: 'Publish got no answer within the attempt time budget (it may still have been delivered)' },
-    });
-  }
-
-  // Checked before the name: the SDK renames ECONNRESET and friends to `TimeoutError`.
-  const socketCode = typeof e.code === 'string' ? e.code : undefined;
-  if (socketCode && (isNeverConnected(socketCode) || CONNECTION_LOST.has(socketCode))) {
-    return transportError(PROVIDER, error, {
-      networkCode: 'socket',
-      // Node's socket messages name only the host and port.
-      wording: {
-        network: (code) =>
-          `could not ${isNeverConnected(code) ? 'connect to' : 'finish the request to'} SNS (${String(e.message ?? code)})`,
-      },
-    });
-  }
-
-  // The SDK names socket errors `TimeoutError` too (ECONNRESET above); what is left is its own
-  // request or connection timeout.
-  if (name === 'AbortError' || name === 'TimeoutError') {
-    return transportError(PROVIDER, error, {
-      timedOut: true,
-      wording: { timeout: `Publish timed out (${String(e.message ?? name)}); it may still have been delivered` },
-    });
-  }
-
-  const status = e.$metadata?.httpStatusCode;
-  if (typeof status === 'number') {
-    const wireCode = e.Code ?? name;
-    const known = SNS_ERRORS[name] ?? SNS_ERRORS[wireCode];
-    const verdict = known ?? (status === 429 ? THROTTLED : status >= 500 ? SERVER : PERMANENT);
-    const requestId = e.$metadata?.requestId ?? e.RequestId;
-    return new ProviderError({
-      provider: PROVIDER,
-      code: name,
-      status,
-      retryable: verdict.retryable,
-      notAccepted: verdict.notAccepted,
-      message:
-        `Publish refused with HTTP ${status} ${wireCode}: ${redactProviderText(String(e.message ?? ''), context.message)}` +
-        (requestId ? ` (request id ${requestId})` : ''),
-      // The SDK error's own message may echo the number; keep only what is safe to log.
-      cause: { name, code: wireCode, status, requestId, fault: e.$fault },
-    });
-  }
-
-  if (name === 'CredentialsProviderError') {
-    return new ProviderError({
-      provider: PROVIDER,
-      code: name,
-      message: 'no AWS credentials could be loaded (environment, profile or the function role)',
-      retryable: false,
-      notAccepted: true,
-      cause: error,
-    });
-  }
-
-  // Anything else failed before or outside HTTP (bad endpoint URL, region, SDK bug): not retried,
-  // because nothing proves SNS did not take the message.
-  return new ProviderError({
-    provider: PROVIDER,
-    code: name,
-    message: `Publish failed: ${redactProviderText(String(e.message ?? name), context.message)}`,
-    retryable: false,
-    cause: error,
+export function toSnsProviderError(
+  error: unknown,
+  context: { signal: AbortSignal; message: Pick<SmsMessage, 'to' | 'body'> },
+): ProviderError {
+  return awsProviderError(PROVIDER, error, {
+    ...context,
+    operation: 'Publish',
+    service: 'SNS',
+    answer: (e, name) => {
+      // The Query protocol's wire `Code`, for answers the SDK could not match to a model.
+      const wireCode = typeof e.Code === 'string' ? e.Code : name;
+      return {
+        known: SNS_ERRORS[name] ?? SNS_ERRORS[wireCode],
+        label: wireCode,
+        requestId: typeof e.RequestId === 'string' ? e.RequestId : undefined,
+        details: { code: wireCode },
+      };
+    },
   });
 }

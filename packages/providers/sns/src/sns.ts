@@ -1,5 +1,5 @@
 import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ConfigError, type ConfigIssue, ProviderError, type ProviderDeps, type SmsProvider } from '@cognito-sms/core/provider';
+import { assertAwsClientSetup, type ProviderDeps, ProviderError, type SmsProvider } from '@cognito-sms/core/provider';
 import { toSnsProviderError } from './errors.js';
 
 /** SNS's two SMS routes: Transactional (reliability first, for codes) or Promotional (cost first). */
@@ -37,7 +37,7 @@ export interface SnsProviderConfig {
  */
 export async function createSnsProvider(config: SnsProviderConfig, _deps?: Partial<ProviderDeps>): Promise<SmsProvider> {
   const client = new SNSClient({ maxAttempts: 1 });
-  await assertAwsSetup(client);
+  await assertAwsClientSetup(client, { service: 'SNS', endpointVariable: 'AWS_ENDPOINT_URL_SNS' });
   const MessageAttributes = smsAttributes(config);
 
   return {
@@ -55,7 +55,13 @@ export async function createSnsProvider(config: SnsProviderConfig, _deps?: Parti
       if (!output.MessageId) {
         // A 200 without a MessageId is not something SNS documents; the SMS may be on its way,
         // so this is not retried.
-        throw new ProviderError({ provider: 'sns', code: 'MissingMessageId', message: 'Publish answered without a MessageId', retryable: false, status: 200 });
+        throw new ProviderError({
+          provider: 'sns',
+          code: 'MissingMessageId',
+          message: 'Publish answered without a MessageId',
+          retryable: false,
+          status: 200,
+        });
       }
       return { provider: 'sns', messageId: output.MessageId };
     },
@@ -87,58 +93,8 @@ export function smsAttributes(config: SnsProviderConfig): Record<string, Message
  * @example `withSender(smsAttributes(config), '+14155550100')['AWS.SNS.SMS.OriginationNumber']?.StringValue // '+14155550100'`
  */
 export function withSender(attributes: Record<string, MessageAttributeValue>, sender: string): Record<string, MessageAttributeValue> {
-  const {
-    'AWS.SNS.SMS.SenderID': _senderId,
-    'AWS.SNS.SMS.OriginationNumber': _originationNumber,
-    ...rest
-  } = attributes;
+  const { 'AWS.SNS.SMS.SenderID': _senderId, 'AWS.SNS.SMS.OriginationNumber': _originationNumber, ...rest } = attributes;
   return /[A-Za-z]/.test(sender)
     ? { ...rest, 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: sender } }
     : { ...rest, 'AWS.SNS.SMS.OriginationNumber': { DataType: 'String', StringValue: sender } };
 }
-
-/**
- * Resolves what the SDK will need for the first send (all memoized by the client, so the first
- * SMS does not pay for it again) and reports what is missing, by the variable an operator sets.
- */
-async function assertAwsSetup(client: SNSClient): Promise<void> {
-  const issues: ConfigIssue[] = [];
-  try {
-    await client.config.region();
-  } catch (error) {
-    issues.push({ variable: 'AWS_REGION', message: `is required by the SNS client (${messageOf(error)})` });
-  }
-  try {
-    await client.config.credentials?.();
-  } catch (error) {
-    issues.push({
-      variable: 'AWS_ACCESS_KEY_ID',
-      message: `no AWS credentials found by the SDK's default chain (environment, profile, web identity or the function role): ${messageOf(error)}`,
-    });
-  }
-  // `serviceConfiguredEndpoint` is the SDK's resolver for AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL /
-  // the profile's endpoint_url (marked internal, so it is probed, not relied on).
-  const configured = (client.config as { serviceConfiguredEndpoint?: () => Promise<string | undefined> }).serviceConfiguredEndpoint;
-  if (typeof configured === 'function') {
-    try {
-      const url = await configured();
-      if (url !== undefined && !isHttpUrl(url)) {
-        issues.push({ variable: 'AWS_ENDPOINT_URL_SNS', message: `${JSON.stringify(url)} is not an http(s) URL` });
-      }
-    } catch (error) {
-      issues.push({ variable: 'AWS_ENDPOINT_URL_SNS', message: messageOf(error) });
-    }
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,9 +1,10 @@
 import {
+  apiTransportWording,
+  invalidResponseError,
   ProviderError,
   parseRetryAfter,
   type SmsMessage,
   scrubProviderText,
-  type TransportWording,
   transportError,
 } from '@cognito-sms/core/provider';
 
@@ -177,20 +178,10 @@ function hint(code: string | undefined, status: number): string {
 
 /** A 2xx answer without `data.id`: the message may have been taken, so not retryable. */
 export function telnyxInvalidResponseError(status: number, detail: string): ProviderError {
-  return new ProviderError({
-    provider: 'telnyx',
-    code: 'InvalidResponse',
-    message: `unexpected answer from the Messaging API (HTTP ${status}, ${detail})`,
-    retryable: false,
-    status,
-  });
+  return invalidResponseError('telnyx', `unexpected answer from the Messaging API (HTTP ${status}, ${detail})`, status);
 }
 
-const WORDING: Partial<TransportWording> = {
-  timeout: 'the Messaging API did not answer within the attempt time budget',
-  timeoutBeforeSending: 'the attempt time budget ran out before sending',
-  network: (code) => `the connection to the Messaging API failed (${code ?? 'network failure'})`,
-};
+const WORDING = apiTransportWording('Messaging API');
 
 /**
  * A request that got no answer: refused, reset, DNS. Always retryable; `notAccepted` only when

@@ -1,10 +1,10 @@
 import {
+  apiTransportWording,
   isProviderError,
   ProviderError,
   type SmsMessage,
   scrubProviderText,
   socketErrorCode,
-  type TransportWording,
   transportErrorInit,
 } from '@cognito-sms/core/provider';
 
@@ -121,11 +121,7 @@ export function httpError(status: number): VonageSmsError {
   });
 }
 
-const WORDING: Partial<TransportWording> = {
-  timeout: 'the SMS API did not answer within the attempt time budget',
-  timeoutBeforeSending: 'the attempt time budget ran out before sending',
-  network: (code) => `the connection to the SMS API failed (${code ?? 'network failure'})`,
-};
+const WORDING = apiTransportWording('SMS API');
 
 /**
  * The error for a failure below HTTP (refused, reset, DNS). Always retryable; `notAccepted` only
