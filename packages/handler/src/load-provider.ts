@@ -15,16 +15,17 @@ const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
  *
  * @example `const definition = await loadProviderDefinition('twilio', issues)`
  */
-export async function loadProviderDefinition(
-  entry: string,
-  issues: ConfigIssue[],
-): Promise<ProviderDefinition<unknown> | undefined> {
+export async function loadProviderDefinition(entry: string, issues: ConfigIssue[]): Promise<ProviderDefinition<unknown> | undefined> {
   const report = (message: string) => {
     issues.push({ variable: 'SMS_PROVIDER', message });
     return undefined;
   };
-  const builtIn = BUILT_IN_PROVIDERS[entry];
-  if (builtIn) return (await builtIn()).default;
+  // An own-property lookup: `BUILT_IN_PROVIDERS[entry]` would find Object.prototype's members
+  // (`constructor`, `toString`, `__proto__`), which are no providers.
+  if (Object.hasOwn(BUILT_IN_PROVIDERS, entry)) {
+    const builtIn = BUILT_IN_PROVIDERS[entry] as () => Promise<{ default: ProviderDefinition<unknown> }>;
+    return (await builtIn()).default;
+  }
 
   const isPath = entry.startsWith('.') || isAbsolute(entry) || entry.startsWith('file:');
   if (!isPath && !PACKAGE_NAME.test(entry)) {
@@ -48,7 +49,9 @@ export async function loadProviderDefinition(
     return report(`provider "${entry}" failed to load: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (module.default === undefined) {
-    return report(`provider "${entry}" has no default export; export default a ProviderDefinition (defineProvider({ id, config, create }))`);
+    return report(
+      `provider "${entry}" has no default export; export default a ProviderDefinition (defineProvider({ id, config, create }))`,
+    );
   }
   const problems = definitionProblems(module.default);
   if (problems.length > 0) {
@@ -59,10 +62,12 @@ export async function loadProviderDefinition(
 
 /** What keeps a value from being a usable ProviderDefinition. */
 function definitionProblems(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null) return [`the default export is ${value === null ? 'null' : typeof value}, not an object`];
+  if (typeof value !== 'object' || value === null)
+    return [`the default export is ${value === null ? 'null' : typeof value}, not an object`];
   const { id, config, create } = value as Partial<ProviderDefinition<unknown>>;
   const problems: string[] = [];
-  if (typeof id !== 'string' || !PROVIDER_ID.test(id)) problems.push('`id` must be a lower-case id such as "acme" (letters, digits, dashes)');
+  if (typeof id !== 'string' || !PROVIDER_ID.test(id))
+    problems.push('`id` must be a lower-case id such as "acme" (letters, digits, dashes)');
   const schema = config as { safeParse?: unknown; shape?: unknown } | undefined;
   if (typeof schema?.safeParse !== 'function' || typeof schema.shape !== 'object') {
     problems.push('`config` must be a zod object schema (z.object({...})) so its keys name the env variables');

@@ -30,11 +30,26 @@ describe('Handler: configuration at cold start', () => {
       CONSOLE_ALLOW_IN_LAMBDA: 'maybe',
     });
     const variables = error.issues.map((i) => i.variable).sort();
-    expect(variables).toEqual(['COGNITO_USER_POOL_IDS', 'CONSOLE_ALLOW_IN_LAMBDA', 'KMS_KEY_ARN', 'SMS_ATTEMPT_TIMEOUT_MS', 'SMS_PROVIDER']);
+    expect(variables).toEqual([
+      'COGNITO_USER_POOL_IDS',
+      'CONSOLE_ALLOW_IN_LAMBDA',
+      'KMS_KEY_ARN',
+      'SMS_ATTEMPT_TIMEOUT_MS',
+      'SMS_PROVIDER',
+    ]);
     expect(error.message).toContain('"alias/cognito" is not a full KMS key ARN');
     expect(error.message).toContain('"not-a-pool" is not a user pool id');
     expect(error.message).toContain('unknown provider "carrier-pigeon"');
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'throws ConfigError for SMS_PROVIDER=%s, a member of every object but no built-in provider',
+    async (entry) => {
+      const error = await configError({ KMS_KEY_ARN: h.keyArn, SMS_PROVIDER: entry });
+      expect(error.issues).toEqual([{ variable: 'SMS_PROVIDER', message: expect.stringContaining(`unknown provider "${entry}"`) }]);
+      expect(error.message).toContain('console, twilio, vonage');
+    },
+  );
 
   it('logs the configuration error once, as JSON, before failing the cold start', async () => {
     await configError({});
@@ -50,6 +65,8 @@ describe('Handler: configuration at cold start', () => {
   it('refuses the console provider inside a deployed Lambda unless CONSOLE_ALLOW_IN_LAMBDA is set', async () => {
     const error = await configError(h.env({ AWS_LAMBDA_FUNCTION_NAME: 'cognito-sms-prod' }));
     expect(error.message).toMatch(/cognito-sms-prod.*CONSOLE_ALLOW_IN_LAMBDA=true/);
-    await expect(createHandler(h.env({ AWS_LAMBDA_FUNCTION_NAME: 'cognito-sms-dev', CONSOLE_ALLOW_IN_LAMBDA: 'true' }))).resolves.toBeTypeOf('function');
+    await expect(
+      createHandler(h.env({ AWS_LAMBDA_FUNCTION_NAME: 'cognito-sms-dev', CONSOLE_ALLOW_IN_LAMBDA: 'true' })),
+    ).resolves.toBeTypeOf('function');
   });
 });
