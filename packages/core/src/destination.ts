@@ -1,15 +1,5 @@
-import type { MetadataJson, PhoneNumberType } from 'libphonenumber-js/core';
+import type { Destination, DestinationInspector, NumberType, PhoneMetadata } from './destination-types.js';
 import { DestinationBlockedError } from './errors.js';
-
-/** libphonenumber-js metadata; {@link loadPhoneMetadata} gives the right size. */
-export type PhoneMetadata = MetadataJson;
-
-/**
- * The kind of number, as libphonenumber's metadata tells it (`MOBILE`, `PREMIUM_RATE`, …), or
- * `INVALID` when the number matches no pattern of its country (unassigned ranges, drama
- * numbers such as +44 7700 900xxx).
- */
-export type NumberType = PhoneNumberType | 'INVALID';
 
 /** Every value of {@link NumberType}, for configuration parsing. */
 export const NUMBER_TYPES: readonly NumberType[] = [
@@ -31,27 +21,6 @@ export const NUMBER_TYPES: readonly NumberType[] = [
 export const NON_MOBILE_NUMBER_TYPES: readonly NumberType[] = NUMBER_TYPES.filter(
   (type) => type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'INVALID',
 );
-
-/** Where an SMS goes, as far as the metadata tells. Holds no part of the number itself. */
-export interface Destination {
-  /**
-   * ISO 3166-1 alpha-2 region (`GB`, `US`, `GG`), or undefined when the calling code is not
-   * assigned to a region (`+882`, `+979`). A number that matches no pattern of a shared
-   * calling code gets the code's main region (`+44 7700 900123` → `GB`).
-   */
-  readonly country: string | undefined;
-  /** The country calling code, digits only (`44`, `1`). Empty when the number is not parseable. */
-  readonly callingCode: string;
-  /** The number's type, only when the inspector was built with number types. */
-  readonly type: NumberType | undefined;
-}
-
-/** Tells where a number goes. Built once per container from metadata. */
-export interface DestinationInspector {
-  /** True when `type` is filled in (the metadata carries the number-type patterns). */
-  readonly detectsTypes: boolean;
-  inspect(e164: string): Destination;
-}
 
 /**
  * Loads libphonenumber-js metadata, lazily so a cold start pays only for what it uses:

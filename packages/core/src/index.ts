@@ -20,7 +20,7 @@ export {
 export { commaList, envVariableName, secretString } from './config.js';
 export type { CodeDecrypter, CodeDecrypterOptions, KmsDecryptClient } from './decrypt.js';
 export { createCodeDecrypter, isKmsKeyArn } from './decrypt.js';
-export type { Destination, DestinationInspector, DestinationPolicy, NumberType, PhoneMetadata } from './destination.js';
+export type { DestinationPolicy } from './destination.js';
 export {
   DESTINATION_KEY,
   destinationKeys,
@@ -30,6 +30,7 @@ export {
   NUMBER_TYPES,
   screenDestination,
 } from './destination.js';
+export type { Destination, DestinationInspector, NumberType, PhoneMetadata } from './destination-types.js';
 export type { ConfigIssue, DecryptErrorCode, DestinationBlockedCode } from './errors.js';
 export {
   CognitoSmsError,
@@ -52,6 +53,8 @@ export { createDestinationInspector } from './inspector.js';
 export { assertE164, isE164, maskPhoneNumber } from './phone.js';
 export type { AmbiguousErrorPolicy, AttemptDecision, Clock, DeliverOptions, DeliveryEvent, DeliveryPolicy } from './policy.js';
 export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver, parseRetryAfter, systemClock } from './policy.js';
+export type { JsonAnswer } from './post-json.js';
+export { postJson } from './post-json.js';
 export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
@@ -71,5 +74,3 @@ export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
 export type { CustomSmsSender, CustomSmsSenderOptions, DeduplicationKey, InvocationContext, SenderEvent } from './sender.js';
 export { createCustomSmsSender, deduplicationKey } from './sender.js';
-export { postJson } from './post-json.js';
-export type { JsonAnswer } from './post-json.js';

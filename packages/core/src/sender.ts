@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createMessageComposer, type MessageComposer, type MessageTemplates } from './compose.js';
 import type { CodeDecrypter } from './decrypt.js';
-import { type Destination, type DestinationInspector, type DestinationPolicy, screenDestination } from './destination.js';
+import { type DestinationPolicy, screenDestination } from './destination.js';
+import type { Destination, DestinationInspector } from './destination-types.js';
 import { type CognitoSmsError, DeliveryRejectedError, isCognitoSmsError, isDestinationBlockedError } from './errors.js';
 import { type CustomSmsSenderEvent, parseCustomSmsSenderEvent, type TriggerSource } from './event.js';
 import { assertE164, maskPhoneNumber } from './phone.js';

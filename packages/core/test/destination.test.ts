@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type DestinationInspector,
   destinationKeys,
   loadDestinationInspector,
   loadPhoneMetadata,
   NON_MOBILE_NUMBER_TYPES,
   screenDestination,
 } from '../src/destination.js';
+import type { DestinationInspector } from '../src/destination-types.js';
 import { DestinationBlockedError, isDestinationBlockedError } from '../src/errors.js';
 import { createDestinationInspector } from '../src/inspector.js';
 
