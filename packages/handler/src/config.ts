@@ -160,6 +160,7 @@ const handlerEnvSchema = z.object({
       }
       return [...types];
     }),
+  SMS_ALLOW_UNKNOWN_COUNTRY: z.stringbool({ error: 'must be true or false' }).default(false),
   SMS_ROUTES: z.string().optional(),
   SMS_SENDERS: z.string().optional(),
   SMS_CONFIG_FILE: z.string().optional(),
@@ -276,6 +277,7 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
       allowedCountries: data.SMS_ALLOWED_COUNTRIES,
       blockedCountries: data.SMS_BLOCKED_COUNTRIES,
       blockedNumberTypes: data.SMS_BLOCKED_NUMBER_TYPES,
+      allowUnknownCountry: data.SMS_ALLOW_UNKNOWN_COUNTRY,
     },
     delivery: {
       attemptTimeoutMs: data.SMS_ATTEMPT_TIMEOUT_MS,
