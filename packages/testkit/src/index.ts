@@ -1,15 +1,24 @@
-export { encryptLikeCognito, escapeLikeCognito } from './encrypt.js';
-export type { EncryptLikeCognitoOptions, KmsEndpoint } from './encrypt.js';
-export { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID } from './events.js';
-export type { CognitoEventOptions } from './events.js';
-export { startLoopbackKms } from './kms-server.js';
-export type { KmsCall, KmsFault, LoopbackKms, LoopbackKmsOptions } from './kms-server.js';
-export { startEmulator } from './emulator.js';
 export type { Emulator, EmulatorRoute, RecordedRequest, ScriptedResponse } from './emulator.js';
-export { startSecretsManagerEmulator } from './emulators/secrets-manager.js';
-export type { SecretsManagerEmulator, SecretsManagerEmulatorOptions } from './emulators/secrets-manager.js';
-export { startSsmEmulator } from './emulators/ssm.js';
-export type { SsmEmulator, SsmEmulatorOptions } from './emulators/ssm.js';
+export { startEmulator } from './emulator.js';
 export type { AwsCall, AwsJsonEmulator } from './emulators/aws-json.js';
-export { encryptCommitting, encryptWithDataKeys, flipBit, messageRegions, regionAt, tamperBase64 } from './tamper.js';
+export type { SecretsManagerEmulator, SecretsManagerEmulatorOptions } from './emulators/secrets-manager.js';
+export { startSecretsManagerEmulator } from './emulators/secrets-manager.js';
+export type { SsmEmulator, SsmEmulatorOptions } from './emulators/ssm.js';
+export { startSsmEmulator } from './emulators/ssm.js';
+export type { EncryptLikeCognitoOptions, KmsEndpoint } from './encrypt.js';
+export { encryptLikeCognito, escapeLikeCognito } from './encrypt.js';
+export type { CognitoEventOptions } from './events.js';
+export { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID } from './events.js';
+export type { KmsCall, KmsFault, LoopbackKms, LoopbackKmsOptions } from './kms-server.js';
+export { startLoopbackKms } from './kms-server.js';
 export type { EncryptVariantOptions, MessagePart, MessageRegion } from './tamper.js';
+export {
+  encryptCommitting,
+  encryptWithDataKeys,
+  flipBit,
+  messageRegions,
+  regionAt,
+  replaceField,
+  tamperBase64,
+  withEncryptionContext,
+} from './tamper.js';

@@ -1,14 +1,10 @@
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  KmsKeyringNode,
-} from '@aws-crypto/client-node';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KMS, KMSClient } from '@aws-sdk/client-kms';
 import { createCodeDecrypter, type DecryptError, isDecryptError } from '@cognito-sms/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptLikeCognito } from '../src/encrypt.js';
 import { type LoopbackKms, startLoopbackKms } from '../src/kms-server.js';
+import { replaceField, tamperBase64, withEncryptionContext } from '../src/tamper.js';
 
 const POOL = 'eu-west-1_TestPool1';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
@@ -49,7 +45,10 @@ describe('Function: encryptLikeCognito', () => {
     expect(bytes[0]).toBe(0x01);
     expect(bytes.readUInt16BE(2)).toBe(0x0378);
     const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
-    const keyring = new KmsKeyringNode({ keyIds: [keyArn], clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      keyIds: [keyArn],
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     const { plaintext, messageHeader } = await decrypt(keyring, bytes);
     expect(Buffer.from(plaintext).toString()).toBe('123456');
     expect(messageHeader.encryptedDataKeys).toHaveLength(1);
@@ -63,7 +62,10 @@ describe('Function: encryptLikeCognito', () => {
   it('is rejected by a decrypter that requires key commitment, as real Cognito messages are', async () => {
     const ciphertext = await encryptLikeCognito({ plaintext: '123456', keyArn, userPoolId: POOL, kms });
     const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-    const keyring = new KmsKeyringNode({ keyIds: [keyArn], clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      keyIds: [keyArn],
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     await expect(decrypt(keyring, Buffer.from(ciphertext, 'base64'))).rejects.toThrow(/CommitmentPolicy/);
   });
 });
@@ -86,7 +88,10 @@ describe('Function: createCodeDecrypter', () => {
 
   it('still decrypts a committing v2 message from the Encryption SDK', async () => {
     const { encrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      generatorKeyId: keyArn,
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     const { result } = await encrypt(keyring, '222222', { encryptionContext: { 'userpool-id': POOL } });
     expect(result[0]).toBe(0x02);
     expect((await decrypter().decrypt(Buffer.from(result).toString('base64'), POOL)).reveal()).toBe('222222');
@@ -109,9 +114,38 @@ describe('Function: createCodeDecrypter', () => {
     expect(error.message).toMatch(/eu-west-1_OtherPool.*eu-west-1_TestPool1/);
   });
 
+  it('quotes at most 160 characters of a forged 60 KB pool id or key ARN, without calling KMS', async () => {
+    // Prepare: a Cognito message whose unauthenticated header was rewritten.
+    const ciphertext = await encryptLikeCognito({ plaintext: '123456', keyArn, userPoolId: POOL, kms });
+    const huge = `eu-west-1_${'A'.repeat(60_000)}`;
+    const forgedPool = tamperBase64(ciphertext, (bytes) =>
+      withEncryptionContext(bytes, (context) => ({ ...context, 'userpool-id': huge })),
+    );
+    const hugeArn = `${otherKeyArn}${'9'.repeat(60_000)}`;
+    const forgedKey = tamperBase64(ciphertext, (bytes) => replaceField(bytes, 'dataKey[0].providerInfo', Buffer.from(hugeArn)));
+    const before = kms.calls.length;
+    // Act
+    const poolError = await decryptError(decrypter().decrypt(forgedPool, POOL));
+    const keyError = await decryptError(decrypter().decrypt(forgedKey, POOL));
+    // Assess
+    expect(poolError.code).toBe('UserPoolMismatch');
+    expect(poolError.message).toContain(`"eu-west-1_AAAA`);
+    expect(poolError.message).toContain(`(${huge.length + 2} characters), but the event is from ${POOL}`);
+    expect(keyError.code).toBe('KeyMismatch');
+    expect(keyError.message).toContain(`"${otherKeyArn}99`);
+    expect(keyError.message).toContain(`(${hugeArn.length + 2} characters)`);
+    expect(keyError.message).toContain(keyArn);
+    for (const error of [poolError, keyError]) expect(error.message.length).toBeLessThan(500);
+    expect(kms.calls.length).toBe(before);
+  });
+
   it('throws TooManyDataKeys, without calling KMS, for a message with two data keys', async () => {
     const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
-    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, keyIds: [otherKeyArn], clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }) });
+    const keyring = new KmsKeyringNode({
+      generatorKeyId: keyArn,
+      keyIds: [otherKeyArn],
+      clientProvider: () => new KMS({ region: kms.region, endpoint: kms.endpoint, credentials }),
+    });
     const { result } = await encrypt(keyring, '123456', { encryptionContext: { 'userpool-id': POOL } });
     const before = kms.calls.length;
     const error = await decryptError(decrypter([keyArn, otherKeyArn]).decrypt(Buffer.from(result).toString('base64'), POOL));
