@@ -149,6 +149,7 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
             senderFor: (providerId) => selectSender(senders, destination, providerId),
             onEvent: emit,
             logFields,
+            ...(code ? { secret: code } : {}),
             clock,
             ...(options.random ? { random: options.random } : {}),
           },
