@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Runs the pinned pnpm with only Node.js and npm on the machine: installs the workspace first
 // when the lockfile changed since the last install, then forwards the arguments to pnpm.
+// That install is always frozen: a fresh clone gets exactly what the lockfile pins, and a
+// manifest that disagrees with it fails loudly instead of rewriting it. Changing the lockfile is
+// its own explicit command, `npm run deps:update` (`install --no-frozen-lockfile`), which skips
+// the frozen install and records the stamp after it.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,12 +34,18 @@ const lockfileHash = () => {
   for (const file of manifests()) if (existsSync(file)) hash.update(file).update(readFileSync(file));
   return hash.digest('hex');
 };
+const args = process.argv.slice(2);
+if (args[0] === 'install') {
+  const status = pnpm(args);
+  if (status === 0) writeFileSync(stampFile, lockfileHash());
+  process.exit(status);
+}
 if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== lockfileHash()) {
-  const status = pnpm(['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
+  const status = pnpm(['install', '--frozen-lockfile']);
   if (status !== 0) process.exit(status);
   writeFileSync(stampFile, lockfileHash());
 }
-process.exit(pnpm(process.argv.slice(2)));
+process.exit(pnpm(args));
 
 function workspacePackageJsons() {
   const found = [];

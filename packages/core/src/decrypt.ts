@@ -6,6 +6,7 @@ import { deserializeFactory } from '@aws-crypto/serialize';
 import { DecryptCommand, type DecryptCommandInput, type DecryptCommandOutput } from '@aws-sdk/client-kms';
 import { DecryptError } from './errors.js';
 import { NativeVerificationKeyCmm } from './native-verification-cmm.js';
+import { quoteCapped } from './quote.js';
 import { Secret } from './secret.js';
 
 /** The one KMS operation decryption needs; a `KMSClient` from `@aws-sdk/client-kms` fits. */
@@ -27,6 +28,9 @@ export interface CodeDecrypter {
 }
 
 const USER_POOL_CONTEXT_KEY = 'userpool-id';
+// Header values are read before the header is authenticated: anyone's bytes, up to 64 KB each.
+// Quoted in errors up to a length that keeps every real key ARN and pool id whole.
+const MAX_QUOTED_HEADER_VALUE = 160;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
@@ -161,13 +165,13 @@ const userPoolMismatch = (inMessage: string | undefined, inEvent: string) =>
     'UserPoolMismatch',
     inMessage === undefined
       ? `the message's encryption context has no "${USER_POOL_CONTEXT_KEY}"; Cognito always binds the user pool id`
-      : `the message was encrypted for user pool ${inMessage}, but the event is from ${inEvent}`,
+      : `the message was encrypted for user pool ${quoteCapped(inMessage, MAX_QUOTED_HEADER_VALUE)}, but the event is from ${inEvent}`,
   );
 
 const keyMismatch = (inMessage: string, configured: readonly string[]) =>
   new DecryptError(
     'KeyMismatch',
-    `the code was encrypted under ${inMessage}, which is not a configured key (KMS_KEY_ARN: ${configured.join(', ')}); ` +
+    `the code was encrypted under ${quoteCapped(inMessage, MAX_QUOTED_HEADER_VALUE)}, which is not a configured key (KMS_KEY_ARN: ${configured.join(', ')}); ` +
       "set KMS_KEY_ARN to the user pool's custom sender KMS key",
   );
 

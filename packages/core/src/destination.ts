@@ -1,15 +1,5 @@
-import type { MetadataJson, PhoneNumberType } from 'libphonenumber-js/core';
+import type { Destination, DestinationInspector, NumberType, PhoneMetadata } from './destination-types.js';
 import { DestinationBlockedError } from './errors.js';
-
-/** libphonenumber-js metadata; {@link loadPhoneMetadata} gives the right size. */
-export type PhoneMetadata = MetadataJson;
-
-/**
- * The kind of number, as libphonenumber's metadata tells it (`MOBILE`, `PREMIUM_RATE`, …), or
- * `INVALID` when the number matches no pattern of its country (unassigned ranges, drama
- * numbers such as +44 7700 900xxx).
- */
-export type NumberType = PhoneNumberType | 'INVALID';
 
 /** Every value of {@link NumberType}, for configuration parsing. */
 export const NUMBER_TYPES: readonly NumberType[] = [
@@ -27,31 +17,13 @@ export const NUMBER_TYPES: readonly NumberType[] = [
   'INVALID',
 ];
 
-/** `non-mobile` in configuration: every type an SMS code has no business going to. */
+/**
+ * `non-mobile` in configuration: every type an SMS code has no business going to, `INVALID`
+ * included (a number that matches no pattern of its country is no mobile either).
+ */
 export const NON_MOBILE_NUMBER_TYPES: readonly NumberType[] = NUMBER_TYPES.filter(
-  (type) => type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'INVALID',
+  (type) => type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE',
 );
-
-/** Where an SMS goes, as far as the metadata tells. Holds no part of the number itself. */
-export interface Destination {
-  /**
-   * ISO 3166-1 alpha-2 region (`GB`, `US`, `GG`), or undefined when the calling code is not
-   * assigned to a region (`+882`, `+979`). A number that matches no pattern of a shared
-   * calling code gets the code's main region (`+44 7700 900123` → `GB`).
-   */
-  readonly country: string | undefined;
-  /** The country calling code, digits only (`44`, `1`). Empty when the number is not parseable. */
-  readonly callingCode: string;
-  /** The number's type, only when the inspector was built with number types. */
-  readonly type: NumberType | undefined;
-}
-
-/** Tells where a number goes. Built once per container from metadata. */
-export interface DestinationInspector {
-  /** True when `type` is filled in (the metadata carries the number-type patterns). */
-  readonly detectsTypes: boolean;
-  inspect(e164: string): Destination;
-}
 
 /**
  * Loads libphonenumber-js metadata, lazily so a cold start pays only for what it uses:
@@ -106,12 +78,19 @@ export interface DestinationPolicy {
   readonly blockedCountries?: readonly string[];
   /** Number types never served; needs an inspector with types. */
   readonly blockedNumberTypes?: readonly NumberType[];
+  /**
+   * Serve a destination whose region is unknown (a number that does not parse, such as
+   * `+99999999999`, or a calling code of no region, such as `+882`) although other rules are
+   * set. Default false: such a number could otherwise slip past every block list.
+   */
+  readonly allowUnknownCountry?: boolean;
 }
 
 /**
- * Refuses a destination the policy excludes, before anything is decrypted or sent.
+ * Refuses a destination the policy excludes, before anything is decrypted or sent. Once any
+ * rule is set, a destination of unknown region is refused too, unless `allowUnknownCountry`.
  *
- * @throws {DestinationBlockedError} `CountryNotAllowed`, `CountryBlocked` or `NumberTypeBlocked`.
+ * @throws {DestinationBlockedError} `CountryNotAllowed`, `CountryBlocked`, `UnknownDestination` or `NumberTypeBlocked`.
  * @example `screenDestination(inspector.inspect(to), { blockedCountries: ['+882'], blockedNumberTypes: ['PREMIUM_RATE'] })`
  */
 export function screenDestination(destination: Destination, policy: DestinationPolicy): void {
@@ -125,8 +104,21 @@ export function screenDestination(destination: Destination, policy: DestinationP
   if (blocked) {
     throw new DestinationBlockedError('CountryBlocked', `${where} is blocked by SMS_BLOCKED_COUNTRIES (${blocked})`, destination);
   }
+  const blockedTypes = policy.blockedNumberTypes ?? [];
+  // An allowed list has refused it already; block lists alone cannot name what has no region.
+  if (
+    destination.country === undefined &&
+    blockedTypes.length + (policy.blockedCountries?.length ?? 0) > 0 &&
+    !policy.allowUnknownCountry
+  ) {
+    throw new DestinationBlockedError(
+      'UnknownDestination',
+      `the number's country is unknown (${destination.callingCode ? `calling code +${destination.callingCode}` : 'it does not parse'}); refused while SMS_BLOCKED_COUNTRIES or SMS_BLOCKED_NUMBER_TYPES is set, unless SMS_ALLOW_UNKNOWN_COUNTRY=true`,
+      destination,
+    );
+  }
   const type = destination.type;
-  if (type && (policy.blockedNumberTypes ?? []).includes(type)) {
+  if (type && blockedTypes.includes(type)) {
     throw new DestinationBlockedError(
       'NumberTypeBlocked',
       `the number is ${type === 'INVALID' ? 'not a valid number' : `a ${type} number`} in ${where}, blocked by SMS_BLOCKED_NUMBER_TYPES`,

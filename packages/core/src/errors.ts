@@ -62,12 +62,13 @@ export class DeliveryRejectedError extends CognitoSmsError {
 }
 
 /** Why a destination was refused by the SMS-pumping defence. */
-export type DestinationBlockedCode = 'CountryNotAllowed' | 'CountryBlocked' | 'NumberTypeBlocked';
+export type DestinationBlockedCode = 'CountryNotAllowed' | 'CountryBlocked' | 'NumberTypeBlocked' | 'UnknownDestination';
 
 /**
  * The destination is excluded by `SMS_ALLOWED_COUNTRIES`, `SMS_BLOCKED_COUNTRIES` or
- * `SMS_BLOCKED_NUMBER_TYPES`: nothing was decrypted or sent. Carries the region and the number
- * type, never the number.
+ * `SMS_BLOCKED_NUMBER_TYPES`, or its region is unknown while one of them is set
+ * (`UnknownDestination`, unless `SMS_ALLOW_UNKNOWN_COUNTRY`): nothing was decrypted or sent.
+ * Carries the region and the number type, never the number.
  *
  * @example `if (isDestinationBlockedError(e)) metrics.blocked(e.country)`
  */

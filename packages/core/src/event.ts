@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InvalidEventError } from './errors.js';
+import { quoteCapped } from './quote.js';
 
 /** Every trigger source Cognito sends to a CustomSMSSender function. */
 export const TRIGGER_SOURCES = [
@@ -22,12 +23,6 @@ const TRIGGERS_WITHOUT_CODE: ReadonlySet<TriggerSource> = new Set(['CustomSMSSen
 export const triggerCarriesCode = (trigger: TriggerSource): boolean => !TRIGGERS_WITHOUT_CODE.has(trigger);
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
-
-/** Repeats a value in an error message, cut short so an oversized event cannot bloat logs. */
-const quoteCapped = (value: unknown): string => {
-  const quoted = JSON.stringify(value) ?? String(value);
-  return quoted.length > 80 ? `${quoted.slice(0, 77)}…" (${quoted.length} characters)` : quoted;
-};
 
 /**
  * The CustomSMSSender event as Cognito sends it (`version` "1", `request.type`

@@ -1,4 +1,4 @@
-import type { Destination } from './destination.js';
+import type { Destination } from './destination-types.js';
 import type { TriggerSource } from './event.js';
 
 /**

@@ -20,7 +20,7 @@ export {
 export { commaList, envVariableName, secretString } from './config.js';
 export type { CodeDecrypter, CodeDecrypterOptions, KmsDecryptClient } from './decrypt.js';
 export { createCodeDecrypter, isKmsKeyArn } from './decrypt.js';
-export type { Destination, DestinationInspector, DestinationPolicy, NumberType, PhoneMetadata } from './destination.js';
+export type { DestinationPolicy } from './destination.js';
 export {
   DESTINATION_KEY,
   destinationKeys,
@@ -30,6 +30,7 @@ export {
   NUMBER_TYPES,
   screenDestination,
 } from './destination.js';
+export type { Destination, DestinationInspector, NumberType, PhoneMetadata } from './destination-types.js';
 export type { ConfigIssue, DecryptErrorCode, DestinationBlockedCode, RateLimitedCode } from './errors.js';
 export {
   CognitoSmsError,

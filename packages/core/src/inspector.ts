@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
-import type { DestinationInspector, PhoneMetadata } from './destination.js';
+import type { DestinationInspector, PhoneMetadata } from './destination-types.js';
 
 // Kept apart from destination.ts so the parser is loaded only with the metadata
 // (loadDestinationInspector), never at import time.

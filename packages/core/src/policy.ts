@@ -1,6 +1,8 @@
 import { CognitoSmsError, isProviderError, ProviderError } from './errors.js';
 import { maskPhoneNumber } from './phone.js';
 import type { Logger, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
+import { scrubSecret, secretForms } from './scrub-secret.js';
+import type { Secret } from './secret.js';
 
 /**
  * What to do after an ambiguous failure: the provider may have accepted the message (a
@@ -102,6 +104,12 @@ export interface DeliverOptions {
   readonly onEvent?: (event: DeliveryEvent) => void;
   /** Extra fields for each attempt's log line (e.g. the destination country). */
   readonly logFields?: Readonly<Record<string, unknown>>;
+  /**
+   * The code or temporary password the message carries. Every error a provider throws is
+   * scrubbed of it (as is, URL-encoded, HTML- and JSON-escaped: message, fields, cause chain)
+   * before it is logged, counted or rethrown, whatever the adapter's own redaction missed.
+   */
+  readonly secret?: Secret;
   readonly clock?: Clock;
   /** Source of jitter in [0, 1). Default `Math.random`. */
   readonly random?: () => number;
@@ -120,6 +128,7 @@ export interface DeliverOptions {
  *   remaining time minus the safety margin, so the whole send ends before the Lambda is stopped.
  *
  * Logs one line per attempt (provider, attempt, masked number, outcome, decision, duration).
+ * A provider's error is scrubbed of `secret` before anything reads it.
  *
  * @throws {ProviderError} the last provider's error.
  * @throws {DeliveryTimeoutError} when no time is left for another attempt.
@@ -135,6 +144,7 @@ export async function deliver(providers: readonly SmsProvider[], message: SmsMes
   const budgetLeft = () => options.remainingTimeMs() - policy.safetyMarginMs;
   let attempt = 0;
   let lastError: ProviderError | undefined;
+  const secretTexts = options.secret ? secretForms(options.secret.reveal()) : [];
 
   const failure = <E extends CognitoSmsError>(error: E, provider?: string): E => {
     emit({ type: 'failed', errorCode: error.code, durationMs: Math.round(clock.now() - started), ...(provider ? { provider } : {}) });
@@ -185,7 +195,7 @@ export async function deliver(providers: readonly SmsProvider[], message: SmsMes
         });
         return receipt;
       } catch (thrown) {
-        const error = asProviderError(provider.id, thrown);
+        const error = scrubSecret(asProviderError(provider.id, thrown), secretTexts);
         lastError = error;
         const durationMs = Math.round(clock.now() - attemptStarted);
         const decision = decide(error, { retries, hasNext: next !== undefined, policy, random, budgetLeft });

@@ -189,7 +189,7 @@ export function transportError(provider: string, error: unknown, options: Transp
  * Makes provider-written text safe to log, keeping it readable: removes any echo of the SMS body
  * (whole, its tokens that hold digits or symbols, such as a code or a temporary password, and
  * any run of four or more digits it contains), masks the destination number and anything else
- * that looks like a phone number (country prefix and last two digits kept), blanks shorter digit
+ * that looks like a phone number ({@link maskPhoneNumber}: country prefix and last two digits), blanks shorter digit
  * runs, drops the values AWS validation messages quote (`Value '…' at 'messageBody'`), and cuts
  * the result at 300 characters.
  *

@@ -1,4 +1,5 @@
-import { type Destination, destinationKeys } from './destination.js';
+import { destinationKeys } from './destination.js';
+import type { Destination } from './destination-types.js';
 
 /**
  * Provider chains by destination: keys are ISO regions (`GB`) or calling codes (`+44`); a

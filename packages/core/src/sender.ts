@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createMessageComposer, type MessageComposer, type MessageTemplates } from './compose.js';
 import type { CodeDecrypter } from './decrypt.js';
-import { type Destination, type DestinationInspector, type DestinationPolicy, screenDestination } from './destination.js';
+import { type DestinationPolicy, screenDestination } from './destination.js';
+import type { Destination, DestinationInspector } from './destination-types.js';
 import { type CognitoSmsError, DeliveryRejectedError, isCognitoSmsError, isDestinationBlockedError, isRateLimitedError } from './errors.js';
 import { type CustomSmsSenderEvent, parseCustomSmsSenderEvent, type TriggerSource } from './event.js';
 import type { SendGuard } from './guard.js';
@@ -181,6 +182,7 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
             senderFor: (providerId) => selectSender(senders, destination, providerId),
             onEvent: emit,
             logFields,
+            ...(code ? { secret: code } : {}),
             clock,
             ...(options.random ? { random: options.random } : {}),
           },

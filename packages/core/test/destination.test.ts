@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type DestinationInspector,
   destinationKeys,
   loadDestinationInspector,
   loadPhoneMetadata,
   NON_MOBILE_NUMBER_TYPES,
   screenDestination,
 } from '../src/destination.js';
+import type { DestinationInspector } from '../src/destination-types.js';
 import { DestinationBlockedError, isDestinationBlockedError } from '../src/errors.js';
 import { createDestinationInspector } from '../src/inspector.js';
 
@@ -78,6 +78,27 @@ describe('Function: screenDestination', () => {
     expect(() => screenDestination(gb, { blockedNumberTypes: NON_MOBILE_NUMBER_TYPES })).not.toThrow();
     expect(() => screenDestination({ country: undefined, callingCode: '882', type: undefined }, { allowedCountries: ['GB'] })).toThrow(
       /\+882 is not in/,
+    );
+  });
+
+  it('counts INVALID as non-mobile', () => {
+    expect(NON_MOBILE_NUMBER_TYPES).toContain('INVALID');
+    expect(NON_MOBILE_NUMBER_TYPES).not.toContain('MOBILE');
+    expect(NON_MOBILE_NUMBER_TYPES).not.toContain('FIXED_LINE_OR_MOBILE');
+  });
+
+  it('refuses a destination of unknown region once a block list is set, unless allowUnknownCountry', () => {
+    const unparsed = { country: undefined, callingCode: '', type: 'INVALID' as const };
+    const noRegion = { country: undefined, callingCode: '882', type: 'MOBILE' as const };
+    for (const destination of [unparsed, noRegion]) {
+      expect(() => screenDestination(destination, {})).not.toThrow();
+      for (const policy of [{ blockedCountries: ['RU'] }, { blockedNumberTypes: ['PREMIUM_RATE' as const] }]) {
+        expect(() => screenDestination(destination, policy)).toThrow(expect.objectContaining({ code: 'UnknownDestination' }));
+        expect(() => screenDestination(destination, { ...policy, allowUnknownCountry: true })).not.toThrow();
+      }
+    }
+    expect(() => screenDestination(unparsed, { blockedNumberTypes: NON_MOBILE_NUMBER_TYPES, allowUnknownCountry: true })).toThrow(
+      /not a valid number/,
     );
   });
 

@@ -1,5 +1,10 @@
 import { createECDH } from 'node:crypto';
-import { AlgorithmSuiteIdentifier, KeyringNode, NodeAlgorithmSuite, NodeDefaultCryptographicMaterialsManager } from '@aws-crypto/material-management-node';
+import {
+  AlgorithmSuiteIdentifier,
+  KeyringNode,
+  NodeAlgorithmSuite,
+  NodeDefaultCryptographicMaterialsManager,
+} from '@aws-crypto/material-management-node';
 import { describe, expect, it } from 'vitest';
 import { NativeVerificationKeyCmm } from '../src/native-verification-cmm.js';
 

@@ -28,4 +28,24 @@ describe('Function: maskPhoneNumber', () => {
     expect(maskPhoneNumber('+447700900123')).toBe('+44********23');
     expect(maskPhoneNumber('12')).toBe('**');
   });
+
+  it.each([
+    ['+2901234', '+2******'],
+    ['+29012345', '+2******5'],
+    ['+290123456', '+29******6'],
+    ['+2901234567', '+29******67'],
+    ['123456', '******'],
+  ])('shows less of a short number: %s as %s', (number, masked) => {
+    expect(maskPhoneNumber(number)).toBe(masked);
+  });
+
+  it('hides at least six digits and shows at most four, for every length', () => {
+    for (let length = 1; length <= 20; length++) {
+      const digits = '1234567890'.repeat(2).slice(0, length);
+      const masked = maskPhoneNumber(`+${digits}`);
+      const shown = masked.replace(/ \(\d+ digits\)$/, '').replace(/\D/g, '').length;
+      expect(shown, masked).toBeLessThanOrEqual(Math.max(0, Math.min(4, length - 6)));
+      if (length <= 15) expect(masked.split('*').length - 1, masked).toBe(length - shown);
+    }
+  });
 });

@@ -20,8 +20,12 @@ export async function loadProviderDefinition(entry: string, issues: ConfigIssue[
     issues.push({ variable: 'SMS_PROVIDER', message });
     return undefined;
   };
-  const builtIn = BUILT_IN_PROVIDERS[entry];
-  if (builtIn) return (await builtIn()).default;
+  // An own-property lookup: `BUILT_IN_PROVIDERS[entry]` would find Object.prototype's members
+  // (`constructor`, `toString`, `__proto__`), which are no providers.
+  if (Object.hasOwn(BUILT_IN_PROVIDERS, entry)) {
+    const builtIn = BUILT_IN_PROVIDERS[entry] as () => Promise<{ default: ProviderDefinition<unknown> }>;
+    return (await builtIn()).default;
+  }
 
   const isPath = entry.startsWith('.') || isAbsolute(entry) || entry.startsWith('file:');
   if (!isPath && !PACKAGE_NAME.test(entry)) {

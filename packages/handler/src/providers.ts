@@ -5,6 +5,9 @@ type DefinitionModule = Promise<{ default: ProviderDefinition<unknown> }>;
 /**
  * The adapters shipped with this project, by id. Each is a dynamic import so the bundle keeps
  * every adapter in its own chunk and a cold start loads only the ones `SMS_PROVIDER` names.
+ * Read it with an own-property check (`Object.hasOwn`): a plain object also answers to
+ * `constructor` or `toString`. It stays a plain object because scripts/bundle.mjs generates one
+ * per bundle.
  */
 export const BUILT_IN_PROVIDERS: Readonly<Record<string, () => DefinitionModule>> = {
   console: () => import('@cognito-sms/provider-console') as DefinitionModule,

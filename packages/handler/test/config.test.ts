@@ -42,6 +42,15 @@ describe('Handler: configuration at cold start', () => {
     expect(error.message).toContain('unknown provider "carrier-pigeon"');
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'throws ConfigError for SMS_PROVIDER=%s, a member of every object but no built-in provider',
+    async (entry) => {
+      const error = await configError({ KMS_KEY_ARN: h.keyArn, SMS_PROVIDER: entry });
+      expect(error.issues).toEqual([{ variable: 'SMS_PROVIDER', message: expect.stringContaining(`unknown provider "${entry}"`) }]);
+      expect(error.message).toContain('console, twilio, vonage');
+    },
+  );
+
   it('logs the configuration error once, as JSON, before failing the cold start', async () => {
     await configError({});
     const lines = h.output.join('').split('\n').filter(Boolean);

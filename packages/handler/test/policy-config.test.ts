@@ -32,6 +32,7 @@ describe('Handler: delivery-policy configuration at cold start', () => {
       SMS_ALLOWED_COUNTRIES: 'GB,United Kingdom',
       SMS_BLOCKED_COUNTRIES: '+0',
       SMS_BLOCKED_NUMBER_TYPES: 'premium,MOBILE',
+      SMS_ALLOW_UNKNOWN_COUNTRY: 'sometimes',
       SMS_ROUTES: 'GB=alpha;nowhere',
       SMS_SENDERS: 'GB=This sender id is far too long;XX1=Acme;default=beta:Acme',
       SMS_SECRETS_MAX_AGE_S: 'forever',
@@ -43,6 +44,7 @@ describe('Handler: delivery-policy configuration at cold start', () => {
     expect(variables).toEqual([
       'POWERTOOLS_METRICS_DISABLED',
       'SMS_ALLOWED_COUNTRIES',
+      'SMS_ALLOW_UNKNOWN_COUNTRY',
       'SMS_ATTEMPT_TIMEOUT_MS',
       'SMS_BLOCKED_COUNTRIES',
       'SMS_BLOCKED_NUMBER_TYPES',

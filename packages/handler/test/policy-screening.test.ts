@@ -59,10 +59,56 @@ describe('Handler: SMS-pumping defence', () => {
     expect(await failure(handler, '+33899123456')).toMatchObject({ code: 'NumberTypeBlocked', numberType: 'PREMIUM_RATE', country: 'FR' });
     expect(await failure(handler, '+18005550100')).toMatchObject({ code: 'NumberTypeBlocked', numberType: 'TOLL_FREE' });
     expect(await failure(handler, '+441534123456')).toMatchObject({ code: 'NumberTypeBlocked', numberType: 'FIXED_LINE', country: 'JE' });
-    // A mobile, a US number (fixed line or mobile: the metadata cannot tell) and a number the
-    // metadata does not know (a drama number) go through.
-    for (const phone of ['+33612345678', '+14155550100', '+447700900123']) expect(await failure(handler, phone)).toBeUndefined();
-    expect(metricValues(h.output, 'SmsBlocked').map((m) => m.country)).toEqual(['FR', 'US', 'JE']);
+    // A number the metadata calls invalid (a drama number) is no mobile either.
+    expect(await failure(handler, '+447700900123')).toMatchObject({ code: 'NumberTypeBlocked', numberType: 'INVALID', country: 'GB' });
+    // A mobile and a US number (fixed line or mobile: the metadata cannot tell) go through.
+    for (const phone of ['+33612345678', '+14155550100']) expect(await failure(handler, phone)).toBeUndefined();
+    expect(metricValues(h.output, 'SmsBlocked').map((m) => m.country)).toEqual(['FR', 'US', 'JE', 'GB']);
+    expect(p.posted(p.alpha).map((sms) => sms.to)).toEqual(['+33612345678', '+14155550100']);
+  });
+
+  it.each([
+    ['SMS_BLOCKED_NUMBER_TYPES', { SMS_BLOCKED_NUMBER_TYPES: 'PREMIUM_RATE' }],
+    ['SMS_BLOCKED_COUNTRIES', { SMS_BLOCKED_COUNTRIES: 'RU' }],
+  ])('refuses a number of unknown country while only %s is set', async (_, rule) => {
+    // Prepare
+    const handler = await createHandler(h.env({ ...p.env('alpha'), ...rule }));
+    const decrypts = () => h.kms.calls.filter((call) => call.operation === 'Decrypt').length;
+    const before = decrypts();
+    // Act + Assess: a number that does not parse, and a calling code of no region.
+    expect(await failure(handler, '+99999999999')).toMatchObject({
+      name: 'DestinationBlockedError',
+      code: 'UnknownDestination',
+      country: undefined,
+      message: expect.stringContaining('it does not parse'),
+    });
+    expect(await failure(handler, '+882351234567')).toMatchObject({ code: 'UnknownDestination', message: expect.stringContaining('+882') });
+    expect(p.alpha.requests).toHaveLength(0);
+    expect(decrypts()).toBe(before);
+    expect(logLines(h.output, 'SMS blocked')).toEqual([
+      expect.objectContaining({ country: 'unknown', reason: 'UnknownDestination' }),
+      expect.objectContaining({ country: 'unknown', reason: 'UnknownDestination' }),
+    ]);
+    expect(h.output.join('')).not.toContain('99999999999');
+  });
+
+  it('serves a number of unknown country with SMS_ALLOW_UNKNOWN_COUNTRY=true, the other rules still applying', async () => {
+    const handler = await createHandler(
+      h.env({
+        ...p.env('alpha'),
+        SMS_BLOCKED_COUNTRIES: 'RU',
+        SMS_BLOCKED_NUMBER_TYPES: 'PREMIUM_RATE',
+        SMS_ALLOW_UNKNOWN_COUNTRY: 'true',
+      }),
+    );
+    expect(await failure(handler, '+882351234567')).toBeUndefined();
+    expect(await failure(handler, '+33899123456')).toMatchObject({ code: 'NumberTypeBlocked' });
+    const strict = await createHandler(
+      h.env({ ...p.env('alpha'), SMS_BLOCKED_NUMBER_TYPES: 'non-mobile', SMS_ALLOW_UNKNOWN_COUNTRY: 'true' }),
+    );
+    // Allowed as of unknown country, still not a valid number.
+    expect(await failure(strict, '+99999999999')).toMatchObject({ code: 'NumberTypeBlocked', numberType: 'INVALID' });
+    expect(p.posted(p.alpha).map((sms) => sms.to)).toEqual(['+882351234567']);
   });
 
   it('refuses numbers the metadata calls invalid only when INVALID is listed', async () => {

@@ -12,4 +12,13 @@ export { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID } from './even
 export type { KmsCall, KmsFault, LoopbackKms, LoopbackKmsOptions } from './kms-server.js';
 export { startLoopbackKms } from './kms-server.js';
 export type { EncryptVariantOptions, MessagePart, MessageRegion } from './tamper.js';
-export { encryptCommitting, encryptWithDataKeys, flipBit, messageRegions, regionAt, tamperBase64 } from './tamper.js';
+export {
+  encryptCommitting,
+  encryptWithDataKeys,
+  flipBit,
+  messageRegions,
+  regionAt,
+  replaceField,
+  tamperBase64,
+  withEncryptionContext,
+} from './tamper.js';

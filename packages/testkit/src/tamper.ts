@@ -130,6 +130,63 @@ export function flipBit(message: Uint8Array, bit: number): Buffer {
   return copy;
 }
 
+// The fields whose length is the uint16 right before them, and the region that holds it.
+const LENGTH_PREFIXED = /^(?:header\.encryptionContext|dataKey\[\d+\]\.(?:providerId|providerInfo|ciphertext))$/;
+
+/**
+ * A copy of `message` with one length-prefixed header field replaced, its uint16 length
+ * updated: `header.encryptionContext` or an encrypted data key's `providerId`, `providerInfo`
+ * or `ciphertext`. The header auth tag no longer matches, so only code that reads the header
+ * before authenticating it sees the new value (a forged header, up to 65,535 bytes a field).
+ *
+ * @example `replaceField(bytes, 'dataKey[0].providerInfo', Buffer.from('x'.repeat(60_000)))`
+ */
+export function replaceField(message: Uint8Array, name: string, value: Uint8Array): Buffer {
+  if (!LENGTH_PREFIXED.test(name)) throw new RangeError(`${name} is not a length-prefixed header field`);
+  if (value.length > 0xffff) throw new RangeError(`${name} holds at most 65535 bytes, not ${value.length}`);
+  const region = messageRegions(message).find((r) => r.name === name);
+  if (!region) throw new RangeError(`the message has no ${name} (or it is empty)`);
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(value.length);
+  return Buffer.concat([message.subarray(0, region.start - 2), length, value, message.subarray(region.end)]);
+}
+
+/**
+ * A copy of `message` whose (unauthenticated) header carries another encryption context,
+ * serialized as the Encryption SDK does (count, then key/value pairs sorted by key, each with a
+ * uint16 length).
+ *
+ * @example `withEncryptionContext(bytes, (context) => ({ ...context, 'userpool-id': 'eu-west-1_' + 'A'.repeat(60_000) }))`
+ */
+export function withEncryptionContext(
+  message: Uint8Array,
+  change: (context: Readonly<Record<string, string>>) => Readonly<Record<string, string>>,
+): Buffer {
+  const region = messageRegions(message).find((r) => r.name === 'header.encryptionContext');
+  if (!region) throw new RangeError('the message has no encryption context');
+  const bytes = Buffer.from(message.subarray(region.start, region.end));
+  const context: Record<string, string> = {};
+  let at = 2;
+  const take = () => {
+    const length = bytes.readUInt16BE(at);
+    const text = bytes.toString('utf8', at + 2, at + 2 + length);
+    at += 2 + length;
+    return text;
+  };
+  for (let i = 0, count = bytes.readUInt16BE(0); i < count; i++) {
+    const key = take();
+    context[key] = take();
+  }
+  const pairs = Object.entries(change(context)).sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const uint16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
+  const field = (text: string) => Buffer.concat([uint16(Buffer.byteLength(text)), Buffer.from(text)]);
+  return replaceField(
+    message,
+    'header.encryptionContext',
+    Buffer.concat([uint16(pairs.length), ...pairs.flatMap(([k, v]) => [field(k), field(v)])]),
+  );
+}
+
 /** Applies a byte-level change to base64 ciphertext. @example `tamperBase64(code, (b) => flipBit(b, 100))` */
 export const tamperBase64 = (ciphertext: string, change: (bytes: Buffer) => Uint8Array): string =>
   Buffer.from(change(Buffer.from(ciphertext, 'base64'))).toString('base64');

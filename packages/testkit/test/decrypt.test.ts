@@ -4,6 +4,7 @@ import { createCodeDecrypter, type DecryptError, isDecryptError } from '@cognito
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptLikeCognito } from '../src/encrypt.js';
 import { type LoopbackKms, startLoopbackKms } from '../src/kms-server.js';
+import { replaceField, tamperBase64, withEncryptionContext } from '../src/tamper.js';
 
 const POOL = 'eu-west-1_TestPool1';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
@@ -111,6 +112,31 @@ describe('Function: createCodeDecrypter', () => {
     const error = await decryptError(decrypter().decrypt(ciphertext, POOL));
     expect(error.code).toBe('UserPoolMismatch');
     expect(error.message).toMatch(/eu-west-1_OtherPool.*eu-west-1_TestPool1/);
+  });
+
+  it('quotes at most 160 characters of a forged 60 KB pool id or key ARN, without calling KMS', async () => {
+    // Prepare: a Cognito message whose unauthenticated header was rewritten.
+    const ciphertext = await encryptLikeCognito({ plaintext: '123456', keyArn, userPoolId: POOL, kms });
+    const huge = `eu-west-1_${'A'.repeat(60_000)}`;
+    const forgedPool = tamperBase64(ciphertext, (bytes) =>
+      withEncryptionContext(bytes, (context) => ({ ...context, 'userpool-id': huge })),
+    );
+    const hugeArn = `${otherKeyArn}${'9'.repeat(60_000)}`;
+    const forgedKey = tamperBase64(ciphertext, (bytes) => replaceField(bytes, 'dataKey[0].providerInfo', Buffer.from(hugeArn)));
+    const before = kms.calls.length;
+    // Act
+    const poolError = await decryptError(decrypter().decrypt(forgedPool, POOL));
+    const keyError = await decryptError(decrypter().decrypt(forgedKey, POOL));
+    // Assess
+    expect(poolError.code).toBe('UserPoolMismatch');
+    expect(poolError.message).toContain(`"eu-west-1_AAAA`);
+    expect(poolError.message).toContain(`(${huge.length + 2} characters), but the event is from ${POOL}`);
+    expect(keyError.code).toBe('KeyMismatch');
+    expect(keyError.message).toContain(`"${otherKeyArn}99`);
+    expect(keyError.message).toContain(`(${hugeArn.length + 2} characters)`);
+    expect(keyError.message).toContain(keyArn);
+    for (const error of [poolError, keyError]) expect(error.message.length).toBeLessThan(500);
+    expect(kms.calls.length).toBe(before);
   });
 
   it('throws TooManyDataKeys, without calling KMS, for a message with two data keys', async () => {

@@ -29,11 +29,13 @@ const SCREENING_ENV = z.object({
       }
       return [...types];
     }),
+  SMS_ALLOW_UNKNOWN_COUNTRY: z.stringbool({ error: 'must be true or false' }).default(false),
 });
 
 /**
  * Reads which destinations may receive a code: SMS_ALLOWED_COUNTRIES, SMS_BLOCKED_COUNTRIES and
- * SMS_BLOCKED_NUMBER_TYPES (`non-mobile` stands for every type that cannot receive an SMS).
+ * SMS_BLOCKED_NUMBER_TYPES (`non-mobile` stands for every type that cannot receive an SMS), and
+ * SMS_ALLOW_UNKNOWN_COUNTRY (a number of no known country is refused unless it is true).
  *
  * @returns the policy, or undefined when a variable is invalid (the reasons are in `issues`).
  * @example `const screening = parseScreening({ SMS_BLOCKED_COUNTRIES: 'KP,+882' }, issues)`
@@ -45,6 +47,7 @@ export function parseScreening(env: Environment, issues: ConfigIssue[]): Destina
       allowedCountries: data.SMS_ALLOWED_COUNTRIES,
       blockedCountries: data.SMS_BLOCKED_COUNTRIES,
       blockedNumberTypes: data.SMS_BLOCKED_NUMBER_TYPES,
+      allowUnknownCountry: data.SMS_ALLOW_UNKNOWN_COUNTRY,
     }
   );
 }

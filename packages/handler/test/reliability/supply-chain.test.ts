@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportFigures } from './support.js';
@@ -78,4 +80,59 @@ describe('Reliability: supply chain', () => {
     expect(report.problems).toEqual([]);
     expect(exitCode).toBe(0);
   });
+});
+
+describe('Script: scripts/pnpm.mjs', () => {
+  // A copy of the script in a scratch root, with an `npm` on PATH that records its arguments:
+  // what the script asks pnpm to do is checked without installing anything.
+  const runScript = (scratch: string, args: string[]) => {
+    execFileSync(process.execPath, [join(scratch, 'scripts', 'pnpm.mjs'), ...args], {
+      cwd: scratch,
+      env: { ...process.env, CI: '', PATH: `${join(scratch, 'bin')}${delimiter}${process.env.PATH ?? ''}` },
+    });
+    const calls = readFileSync(join(scratch, 'npm-calls'), 'utf8').trim().split('\n');
+    writeFileSync(join(scratch, 'npm-calls'), '');
+    // Only what follows `npm exec --yes --package=pnpm@x --`: the pnpm arguments.
+    return calls.map((line) => line.split(' -- pnpm ')[1]);
+  };
+  const scratchRoot = () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'pnpm-mjs-'));
+    mkdirSync(join(scratch, 'scripts'));
+    mkdirSync(join(scratch, 'bin'));
+    mkdirSync(join(scratch, 'node_modules'));
+    copyFileSync(join(root, 'scripts', 'pnpm.mjs'), join(scratch, 'scripts', 'pnpm.mjs'));
+    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ packageManager: 'pnpm@12.4.2' }));
+    writeFileSync(join(scratch, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    writeFileSync(join(scratch, 'npm-calls'), '');
+    const npm = join(scratch, 'bin', 'npm');
+    writeFileSync(npm, `#!/bin/sh\necho "$*" >> "${join(scratch, 'npm-calls')}"\n`);
+    chmodSync(npm, 0o755);
+    return scratch;
+  };
+
+  it.skipIf(process.platform === 'win32')(
+    'installs with --frozen-lockfile outside CI, and only deps:update may change the lockfile',
+    () => {
+      // Prepare
+      const scratch = scratchRoot();
+      try {
+        // Act + Assess: a fresh clone installs frozen, then runs the command.
+        expect(runScript(scratch, ['run', 'build:run'])).toEqual(['install --frozen-lockfile', 'run build:run']);
+        // Nothing changed since: no install.
+        expect(runScript(scratch, ['run', 'build:run'])).toEqual(['run build:run']);
+        // A manifest changed: frozen again, never a silent lockfile rewrite.
+        writeFileSync(join(scratch, 'package.json'), JSON.stringify({ packageManager: 'pnpm@12.4.2', dependencies: { zod: '4.0.0' } }));
+        expect(runScript(scratch, ['run', 'build:run'])).toEqual(['install --frozen-lockfile', 'run build:run']);
+        // The explicit update runs alone (no frozen install before it, which would fail) and stamps the install.
+        writeFileSync(join(scratch, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n# updated\n");
+        expect(runScript(scratch, ['install', '--no-frozen-lockfile'])).toEqual(['install --no-frozen-lockfile']);
+        expect(runScript(scratch, ['run', 'build:run'])).toEqual(['run build:run']);
+        expect(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).scripts['deps:update']).toBe(
+          'node scripts/pnpm.mjs install --no-frozen-lockfile',
+        );
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+  );
 });
