@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type ConfigError, isConfigError } from '@cognito-sms/core';
 import { cognitoEvent } from '@cognito-sms/testkit';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '@cognito-sms/testkit/dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../src/create-handler.js';
 import { logLines, metricValues, useProviderEmulators } from './policy-support.js';
@@ -14,41 +11,20 @@ const p = useProviderEmulators();
 const TABLE = 'cognito-sms-idempotency';
 const CODE = '161803';
 const PHONE = '+447400123456';
-let server: ChildProcess;
-let endpoint: string;
+let dynamo: DynamoDbEmulator;
 
 beforeAll(async () => {
-  // dynalite, a DynamoDB-compatible server, in a child process of the test.
-  server = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/dynalite-server.cjs', import.meta.url))], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(server.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  endpoint = `http://127.0.0.1:${(JSON.parse(chunk.toString()) as { port: number }).port}`;
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
+  dynamo = await startDynamoDbEmulator();
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
   // The table Powertools Idempotency expects: partition key `id` (string); TTL on `expiration`.
-  const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  client.destroy();
+  await dynamo.createTable(TABLE);
 });
 afterAll(async () => {
-  server.stdin?.end();
-  if (server.exitCode === null) await once(server, 'exit');
+  await dynamo.close();
 });
 
 const signUp = async () => cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE), phoneNumber: PHONE });
-const tableItems = async () => {
-  const client = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLE }));
-  client.destroy();
-  return Items;
-};
+const tableItems = () => dynamo.scan(TABLE);
 
 describe('Handler: duplicate suppression (SMS_IDEMPOTENCY_TABLE, SMS_IDEMPOTENCY=memory)', () => {
   it('sends a replayed event once and answers the replay with the first receipt', async () => {
