@@ -22,5 +22,5 @@ export async function createGuard(config: GuardConfig, logger: Logger): Promise<
     });
   }
   // In memory nothing outlives the container, so a random key per container is as good as any.
-  return createSendGuard({ settings: config.settings, store, hashKey: config.hashKey ?? randomBytes(32) });
+  return createSendGuard({ settings: config.settings, store, hashKey: config.hashKey?.reveal() ?? randomBytes(32) });
 }

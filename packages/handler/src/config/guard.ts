@@ -1,4 +1,4 @@
-import { type ConfigIssue, commaList, DESTINATION_KEY, isE164 } from '@cognito-sms/core';
+import { type ConfigIssue, commaList, DESTINATION_KEY, isE164, Secret } from '@cognito-sms/core';
 import { type GuardSettings, parseDestinationTable, parseRateLimits, parseSpendLimits, type RateLimit, toMicros } from '@cognito-sms/guard';
 import * as z from 'zod';
 import { type Environment, TABLE_NAME } from './env.js';
@@ -14,7 +14,7 @@ export type GuardConfig = GuardStoreSettings & {
   /** The limits, budget, quarantine and surge; empty when the guard is off. */
   readonly settings: GuardSettings;
   /** `SMS_GUARD_HASH_KEY` (resolved when it was a secret reference); a random key per container when absent with `memory`. */
-  readonly hashKey?: string;
+  readonly hashKey?: Secret;
 };
 
 /**
@@ -171,7 +171,7 @@ export function parseGuardConfig(env: Environment, file: GuardFileSection | unde
     onStoreError: onStoreError === 'closed' ? 'closed' : 'open',
     exemptNumbers,
   };
-  const keyed = hashKey === undefined ? {} : { hashKey };
+  const keyed = hashKey === undefined ? {} : { hashKey: new Secret(hashKey) };
   if (store === 'off') return { store, settings };
   if (store === 'memory') return { store, chosen: mode === 'memory', settings, ...keyed };
   return { store, table: table ?? '', timeoutMs: integer('SMS_GUARD_TIMEOUT_MS', 1000, 50, 10_000), settings, ...keyed };
