@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isConfigError, isRateLimitedError } from '@cognito-sms/core';
 import { cognitoEvent } from '@cognito-sms/testkit';
@@ -198,6 +201,23 @@ describe('Handler: fraud guard configuration', () => {
     ]) {
       expect(message).toContain(text);
     }
+  });
+
+  it('reads the guard section of SMS_CONFIG_FILE, the variables winning entry by entry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cognito-sms-guard-'));
+    const file = join(dir, 'sms.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ guard: { countryLimits: { default: '1/h', DE: '1/h' }, prices: { default: 0.05 }, homeCountries: ['US'] } }),
+    );
+    const handler = await createHandler(h.env({ SMS_GUARD: 'memory', SMS_CONFIG_FILE: file, SMS_LIMIT_PER_COUNTRY: 'DE=2/h' }));
+    const results = [];
+    for (const to of ['+447700900201', '+447700900202', '+4915112345601', '+4915112345602', '+4915112345603']) {
+      results.push(await outcome(handler(await signUp(to), h.context)));
+    }
+    // GB keeps the file's default (1/h); DE takes the variable's 2/h over the file's 1/h.
+    expect(results).toEqual(['sent', 'CountryLimit', 'sent', 'sent', 'CountryLimit']);
+    expect(await configError({ SMS_CONFIG_FILE: file, SMS_BUDGET: '1/h', SMS_PRICES: 'US=x' })).toContain('SMS_PRICES: "x" is not a price');
   });
 
   it('requires a hash key of 32 characters or more with the DynamoDB store', async () => {
