@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeProfile, bytesByPackage, closureOf, summarizeLoaded } from './lib/analysis.mjs';
-import { buildBundles, buildHarness, describeBundleDir } from './lib/build.mjs';
+import { buildBaselineBundles, buildBundles, buildHarness, describeBundleDir } from './lib/build.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -32,14 +32,20 @@ const USAGE = `Usage: npm run bench -- [options]
   --variant <l>:<provider>:<dir>
                       also measure another build of our handler (dir holds index.mjs), labelled <l>,
                       against <provider>'s emulator; repeatable. For trying a change to the bundle.
+  --baseline <ref>    also build the bundles of git revision <ref> (in a temporary export of its
+                      tree, with its own lockfile and scripts/bundle.mjs) and measure them in the
+                      same run, each in a column <provider>@<commit> next to today's; default
+                      0bcba46 (before the work of issue 15); "none" to skip
   --no-profile        skip the CPU profiles (init, first and warm invocations)
   --out <dir>         where results.json and the artifacts go, default bench/out
   --quick             --runs 3 --iterations 200 (a smoke run; its figures are not the issue's)`;
 
+// The state before issue 15's cold-start work: `--baseline` measures it next to today's bundles.
+const DEFAULT_BASELINE = '0bcba46';
 const PROVIDERS = ['twilio', 'vonage', 'sns', 'end-user-messaging', 'console'];
-// The issue's targets. Init ratio applies per provider; the others to every bundle of ours.
-const INIT_TARGETS = { twilio: 0.35, vonage: 0.25, sns: 0.25 };
-const PEAK_RSS_TARGET = 0.7;
+// Issue 15's targets, for every bundle of ours: init (import) and peak RSS ÷ the reference's.
+const INIT_TARGET = 0.2;
+const PEAK_RSS_TARGET = 0.6;
 const WARM_P50_TARGET = 1.0;
 
 // The warm CPU profile: invocations left out, then profiled.
@@ -65,6 +71,7 @@ async function main() {
       'log-level': { type: 'string', default: 'ERROR' },
       metrics: { type: 'string', default: 'on' },
       bundles: { type: 'string', default: 'build' },
+      baseline: { type: 'string', default: DEFAULT_BASELINE },
       'no-profile': { type: 'boolean', default: false },
       out: { type: 'string', default: join(benchDir, 'out') },
       quick: { type: 'boolean', default: false },
@@ -86,7 +93,8 @@ async function main() {
   const warmup = int(args.warmup, 20, 'warmup', 0);
   const targetIds = args.targets && args.targets !== 'all' ? args.targets.split(',').map((t) => t.trim()) : ['reference', ...PROVIDERS];
   for (const id of targetIds) if (id !== 'reference' && !PROVIDERS.includes(id)) throw new UsageError(`unknown target ${id}`);
-  if (!['build', 'fallback', 'dist-lambda'].includes(args.bundles)) throw new UsageError('--bundles must be build, fallback or dist-lambda');
+  if (!['build', 'fallback', 'dist-lambda'].includes(args.bundles))
+    throw new UsageError('--bundles must be build, fallback or dist-lambda');
   if (!['on', 'off'].includes(args.metrics)) throw new UsageError('--metrics must be on or off');
   const outDir = resolve(args.out);
   const began = performance.now();
@@ -100,6 +108,10 @@ async function main() {
     buildHarness(join(outDir, 'harness.mjs')),
     buildBundles(providerIds, { from: args.bundles, outDir: join(outDir, 'lambda'), repoRoot, log }),
   ]);
+  const before =
+    args.baseline === 'none' || providerIds.length === 0
+      ? undefined
+      : await buildBaselineBundles(args.baseline, providerIds, { outDir: join(outDir, 'lambda-baseline'), log });
   // The AWS SDK v3 warns on Node < 22 (Lambda runs 22): once here, and not in the children.
   process.removeAllListeners('warning');
   const kit = await import(pathToFileURL(harnessFile).href);
@@ -202,10 +214,26 @@ async function main() {
     }
     return ourTarget({ id, provider: id, bundle: bundles[id] });
   });
+  // Each baseline bundle in the column before today's bundle of the same provider.
+  if (before) {
+    for (const id of providerIds) {
+      const at = targets.findIndex((t) => t.id === id);
+      targets.splice(at, 0, ourTarget({ id: `${id}@${before.commit}`, provider: id, bundle: before[id] }));
+    }
+  }
   targets.push(...variants.map(ourTarget));
-  const baseline = { id: 'empty', label: 'empty module', provider: 'console', entry: join(benchDir, 'lib', 'empty.mjs'), format: 'esm', env: baseEnv };
+  const baseline = {
+    id: 'empty',
+    label: 'empty module',
+    provider: 'console',
+    entry: join(benchDir, 'lib', 'empty.mjs'),
+    format: 'esm',
+    env: baseEnv,
+  };
 
-  const samples = Object.fromEntries([...targets, baseline].map((t) => [t.id, { cold: [], kmsDecrypts: 0, stdoutBytes: 0, invocations: 0 }]));
+  const samples = Object.fromEntries(
+    [...targets, baseline].map((t) => [t.id, { cold: [], kmsDecrypts: 0, stdoutBytes: 0, invocations: 0 }]),
+  );
   /**
    * Runs `action` (which makes `target`'s container invoke its handler `invocations` times) and
    * returns what the loopback servers saw meanwhile. Children run one at a time, so every
@@ -228,14 +256,17 @@ async function main() {
     };
     emulator?.reset(); // the recorded requests would otherwise pile up in this process
     if (seen.kmsFailures > 0) throw new Error(`${target.label}: KMS answered ${seen.kmsFailures} calls with an error`);
-    if (seen.requestsWithoutCode > 0) throw new Error(`${target.label}: ${seen.requestsWithoutCode} requests to the ${target.provider} emulator carried no decrypted code`);
+    if (seen.requestsWithoutCode > 0)
+      throw new Error(`${target.label}: ${seen.requestsWithoutCode} requests to the ${target.provider} emulator carried no decrypted code`);
     return { value, seen };
   };
   const account = (target, invocations, seen, stdoutBytes = 0, failures = 0) => {
     // One request per successful invocation; a failed one may or may not have reached it.
     const requests = seen.providerRequests;
     if (target.id !== 'empty' && emulators[target.provider] && (requests < invocations - failures || requests > invocations)) {
-      throw new Error(`${target.label}: ${invocations} invocations (${failures} failed) but ${requests} requests reached the ${target.provider} emulator`);
+      throw new Error(
+        `${target.label}: ${invocations} invocations (${failures} failed) but ${requests} requests reached the ${target.provider} emulator`,
+      );
     }
     const s = samples[target.id];
     s.kmsDecrypts += seen.kmsDecrypts;
@@ -261,7 +292,12 @@ async function main() {
     const order = all.map((_, i) => all[(i + round) % all.length]);
     for (const target of order) {
       const stats = await runChild(target, 'cold', { eventsFile: coldEventFiles[round] });
-      samples[target.id].cold.push({ ...stats.cold, kmsDecrypts: stats.kmsDecrypts, providerConnections: stats.providerConnections, kmsConnections: stats.kmsConnections });
+      samples[target.id].cold.push({
+        ...stats.cold,
+        kmsDecrypts: stats.kmsDecrypts,
+        providerConnections: stats.providerConnections,
+        kmsConnections: stats.kmsConnections,
+      });
     }
   }
 
@@ -339,12 +375,22 @@ async function main() {
     const inventoryFile = join(outDir, `inventory-${target.id}.txt`);
     rmSync(inventoryFile, { force: true });
     const result = await runChild(target, 'inventory', { eventsFile: coldEventFiles[0], inventoryFile });
-    const esm = existsSync(inventoryFile) ? readFileSync(inventoryFile, 'utf8').split('\n').filter(Boolean).map((u) => fileURLToPath(u)) : [];
+    const esm = existsSync(inventoryFile)
+      ? readFileSync(inventoryFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((u) => fileURLToPath(u))
+      : [];
     const files = [...new Set([...esm, ...result.requiredFiles])].filter((f) => !f.startsWith(join(benchDir, 'lib')));
     loaded[target.id] = summarizeLoaded(files, repoRoot);
     if (!args['no-profile']) {
       const prefix = join(profileDir, target.id);
-      await runChild(target, 'profile', { eventsFile: warmEventsFile, profilePrefix: prefix, warmup: PROFILE_WARMUP, iterations: PROFILE_WARM });
+      await runChild(target, 'profile', {
+        eventsFile: warmEventsFile,
+        profilePrefix: prefix,
+        warmup: PROFILE_WARMUP,
+        iterations: PROFILE_WARM,
+      });
       profiles[target.id] = {
         init: analyzeProfile(`${prefix}.init.cpuprofile`, repoRoot),
         first: analyzeProfile(`${prefix}.first.cpuprofile`, repoRoot),
@@ -367,19 +413,26 @@ async function main() {
     figures[target.id] = {
       label: target.label,
       provider: target.provider,
-      size: target.id === 'empty'
-        ? undefined
-        : target.id === 'reference'
-          ? {
-              deployBytes: referenceClosure.bytes,
-              deployFiles: referenceClosure.files,
-              deployPackages: referenceClosure.packages,
-              zipBytes: null,
-              loadedBytes: loaded[target.id].bytes,
-              loadedFiles: loaded[target.id].files,
-              loadedByPackage: loaded[target.id].byPackage.slice(0, 25),
-            }
-          : { deployBytes: target.bundle.jsBytes, deployFiles: target.bundle.jsFiles, zipBytes: target.bundle.zipBytes, loadedBytes: loaded[target.id].bytes, loadedFiles: loaded[target.id].files },
+      size:
+        target.id === 'empty'
+          ? undefined
+          : target.id === 'reference'
+            ? {
+                deployBytes: referenceClosure.bytes,
+                deployFiles: referenceClosure.files,
+                deployPackages: referenceClosure.packages,
+                zipBytes: null,
+                loadedBytes: loaded[target.id].bytes,
+                loadedFiles: loaded[target.id].files,
+                loadedByPackage: loaded[target.id].byPackage.slice(0, 25),
+              }
+            : {
+                deployBytes: target.bundle.jsBytes,
+                deployFiles: target.bundle.jsFiles,
+                zipBytes: target.bundle.zipBytes,
+                loadedBytes: loaded[target.id].bytes,
+                loadedFiles: loaded[target.id].files,
+              },
       initMs: summary(cold.map((c) => c.initMs)),
       initCpuMs: summary(cold.map((c) => c.initCpuMs)),
       firstInvocationMs: summary(cold.map((c) => c.firstInvocationMs)),
@@ -413,7 +466,11 @@ async function main() {
       coldKmsDecrypts: [...new Set(cold.map((c) => c.kmsDecrypts))],
       coldProviderConnections: [...new Set(cold.map((c) => c.providerConnections))],
       stdoutBytesPerInvocation: invTotal ? s.stdoutBytes / invTotal : 0,
-      samples: { initMs: cold.map((c) => round1(c.initMs)), initCpuMs: cold.map((c) => round1(c.initCpuMs)), processToFirstResponseMs: cold.map((c) => round1(c.processToFirstResponseMs)) },
+      samples: {
+        initMs: cold.map((c) => round1(c.initMs)),
+        initCpuMs: cold.map((c) => round1(c.initCpuMs)),
+        processToFirstResponseMs: cold.map((c) => round1(c.processToFirstResponseMs)),
+      },
     };
     if (target.bundle) figures[target.id].bytesByPackage = bytesByPackage(target.bundle, loaded[target.id].paths, repoRoot);
     if (profiles[target.id]) figures[target.id].profile = profiles[target.id];
@@ -442,17 +499,47 @@ async function main() {
         providerConnections: ratio(f.warm.providerConnectionsBackToBack, ref.warm.providerConnectionsBackToBack),
       };
       const r = ratios[target.id];
-      const initTarget = INIT_TARGETS[target.provider];
-      if (initTarget !== undefined) {
-        checks.push(check(target.id, 'cold start (import+init) ÷ reference', `≤ ${initTarget}×`, r.initMs, r.initMs !== null && r.initMs <= initTarget));
-      }
-      checks.push(check(target.id, 'peak RSS ÷ reference', `≤ ${PEAK_RSS_TARGET}×`, r.peakRssBytes, r.peakRssBytes !== null && r.peakRssBytes <= PEAK_RSS_TARGET));
-      checks.push(check(target.id, 'warm p50 ÷ reference', `≤ ${WARM_P50_TARGET}×`, r.warmP50Ms, r.warmP50Ms !== null && r.warmP50Ms <= WARM_P50_TARGET));
+      checks.push(
+        check(
+          target.id,
+          'cold start (import+init) ÷ reference',
+          `≤ ${INIT_TARGET}×`,
+          r.initMs,
+          r.initMs !== null && r.initMs <= INIT_TARGET,
+        ),
+      );
+      checks.push(
+        check(
+          target.id,
+          'peak RSS ÷ reference',
+          `≤ ${PEAK_RSS_TARGET}×`,
+          r.peakRssBytes,
+          r.peakRssBytes !== null && r.peakRssBytes <= PEAK_RSS_TARGET,
+        ),
+      );
+      checks.push(
+        check(
+          target.id,
+          'warm p50 ÷ reference',
+          `≤ ${WARM_P50_TARGET}×`,
+          r.warmP50Ms,
+          r.warmP50Ms !== null && r.warmP50Ms <= WARM_P50_TARGET,
+        ),
+      );
     }
     checks.push(check(target.id, 'KMS Decrypt calls per invocation', '= 1', f.kmsDecryptsPerInvocation, f.kmsDecryptsPerInvocation === 1));
-    if (f.warm.failedInvocations > 0) checks.push(check(target.id, 'failed warm invocations (not an issue target)', '= 0', f.warm.failedInvocations, false));
+    if (f.warm.failedInvocations > 0)
+      checks.push(check(target.id, 'failed warm invocations (not an issue target)', '= 0', f.warm.failedInvocations, false));
     if (target.provider !== 'console') {
-      checks.push(check(target.id, 'provider connections per warm container', '= 1', f.warm.providerConnectionsBackToBack, f.warm.providerConnectionsBackToBack === 1));
+      checks.push(
+        check(
+          target.id,
+          'provider connections per warm container',
+          '= 1',
+          f.warm.providerConnectionsBackToBack,
+          f.warm.providerConnectionsBackToBack === 1,
+        ),
+      );
     }
   }
 
@@ -464,7 +551,16 @@ async function main() {
     loadAverageAtStart: startLoad,
     loadAverageAtEnd: loadavg(),
   };
-  const settings = { runs, iterations, warmup, logLevel: args['log-level'], metrics: args.metrics, bundles: args.bundles, bundleBuilder: bundles.builder };
+  const settings = {
+    runs,
+    iterations,
+    warmup,
+    logLevel: args['log-level'],
+    metrics: args.metrics,
+    bundles: args.bundles,
+    bundleBuilder: bundles.builder,
+    baseline: before?.commit ?? null,
+  };
   const output = {
     finished: new Date().toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -476,7 +572,12 @@ async function main() {
     checks,
   };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
-  console.log(report(output, targets.map((t) => t.id)));
+  console.log(
+    report(
+      output,
+      targets.map((t) => t.id),
+    ),
+  );
   log(`done; wrote ${relative(process.cwd(), join(outDir, 'results.json'))}`);
   return 0;
 }
@@ -501,7 +602,10 @@ function startChild(target, options) {
   };
   // Lambda's nodejs22.x gets no NodeVersionSupportWarning from the AWS SDK; on Node 20 the
   // children would print one, so it is silenced (the SDK's version check still runs).
-  const execArgv = ['--disable-warning=NodeVersionSupportWarning', ...(options.mode === 'inventory' ? ['--import', pathToFileURL(inventoryRegister).href] : [])];
+  const execArgv = [
+    '--disable-warning=NodeVersionSupportWarning',
+    ...(options.mode === 'inventory' ? ['--import', pathToFileURL(inventoryRegister).href] : []),
+  ];
   const env = { ...target.env, ...(options.inventoryFile ? { BENCH_INVENTORY_FILE: options.inventoryFile } : {}) };
   const child = spawn(process.execPath, [...execArgv, childScript, JSON.stringify(spec)], {
     cwd: dirname(target.entry),
@@ -591,7 +695,14 @@ async function makeEvents(kit, kms, keyArn, count) {
 
 function summary(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: percentile(sorted, 50), min: sorted[0], max: sorted.at(-1), p25: percentile(sorted, 25), p75: percentile(sorted, 75), n: sorted.length };
+  return {
+    median: percentile(sorted, 50),
+    min: sorted[0],
+    max: sorted.at(-1),
+    p25: percentile(sorted, 25),
+    p75: percentile(sorted, 75),
+    n: sorted.length,
+  };
 }
 
 /** Percentile by linear interpolation between closest ranks. */
@@ -612,7 +723,9 @@ function check(target, figure, requirement, value, holds) {
 
 function cpuModel() {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     return line ? line.split(':')[1].trim() : cpus()[0]?.model;
   } catch {
     return cpus()[0]?.model;
@@ -624,7 +737,8 @@ function cpuModel() {
 
 function report(output, ids) {
   const { figures, ratios, checks, machine, settings } = output;
-  const kib = (b) => (b === null || b === undefined ? 'n/a' : b >= 10 * 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
+  const kib = (b) =>
+    b === null || b === undefined ? 'n/a' : b >= 10 * 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`;
   const mib = (b) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
   const ms = (v) => (v === undefined ? 'n/a' : `${v.toFixed(v < 10 ? 2 : 1)} ms`);
   const x = (r) => (r === null || r === undefined ? '' : ` (${r.toFixed(2)}×)`);
@@ -639,27 +753,58 @@ function report(output, ids) {
     ['  p25–p75', ...ids.map((id) => `${figures[id].initMs.p25.toFixed(0)}–${figures[id].initMs.p75.toFixed(0)}`)],
     ['  CPU time (all threads)', ...ids.map((id) => `${ms(figures[id].initCpuMs.median)}${x(ratios[id]?.initCpuMs)}`)],
     ['first invocation', ...ids.map((id) => `${ms(figures[id].firstInvocationMs.median)}${x(ratios[id]?.firstInvocationMs)}`)],
-    ['  CPU time (all threads)', ...ids.map((id) => `${ms(figures[id].firstInvocationCpuMs.median)}${x(ratios[id]?.firstInvocationCpuMs)}`)],
-    ['process start → 1st response', ...ids.map((id) => `${ms(figures[id].processToFirstResponseMs.median)}${x(ratios[id]?.processToFirstResponseMs)}`)],
+    [
+      '  CPU time (all threads)',
+      ...ids.map((id) => `${ms(figures[id].firstInvocationCpuMs.median)}${x(ratios[id]?.firstInvocationCpuMs)}`),
+    ],
+    [
+      'process start → 1st response',
+      ...ids.map((id) => `${ms(figures[id].processToFirstResponseMs.median)}${x(ratios[id]?.processToFirstResponseMs)}`),
+    ],
     ['peak RSS (cold process)', ...ids.map((id) => `${mib(figures[id].peakRssBytes.median)}${x(ratios[id]?.peakRssBytes)}`)],
-    [`RSS after ${settings.iterations + settings.warmup + 1} invocations`, ...ids.map((id) => `${mib(figures[id].warm.rssBytes)}${x(ratios[id]?.warmRssBytes)}`)],
+    [
+      `RSS after ${settings.iterations + settings.warmup + 1} invocations`,
+      ...ids.map((id) => `${mib(figures[id].warm.rssBytes)}${x(ratios[id]?.warmRssBytes)}`),
+    ],
     [`warm p50 (n=${settings.iterations})`, ...ids.map((id) => `${ms(figures[id].warm.p50Ms)}${x(ratios[id]?.warmP50Ms)}`)],
     ['warm p99', ...ids.map((id) => `${ms(figures[id].warm.p99Ms)}${x(ratios[id]?.warmP99Ms)}`)],
-    ['warm CPU / invocation (container)', ...ids.map((id) => `${ms(figures[id].warm.cpuMsPerInvocation)}${x(ratios[id]?.warmCpuMsPerInvocation)}`)],
+    [
+      'warm CPU / invocation (container)',
+      ...ids.map((id) => `${ms(figures[id].warm.cpuMsPerInvocation)}${x(ratios[id]?.warmCpuMsPerInvocation)}`),
+    ],
     ['failed warm invocations', ...ids.map((id) => String(figures[id].warm.failedInvocations))],
-    ['KMS Decrypt per invocation', ...ids.map((id) => `${figures[id].kmsDecryptsPerInvocation.toFixed(3)}${x(ratios[id]?.kmsDecryptsPerInvocation)}`)],
-    [`provider conns / container, ${settings.warmup + 1} back to back`, ...ids.map((id) => (figures[id].provider === 'console' ? '–' : `${figures[id].warm.providerConnectionsBackToBack}${x(ratios[id]?.providerConnections)}`))],
-    [`  whole life (pauses > ${IDLE_RECONNECT_MS / 1000} s)`, ...ids.map((id) => (figures[id].provider === 'console' ? '–' : `${figures[id].warm.providerConnections} (${figures[id].warm.longIdleGaps})`))],
+    [
+      'KMS Decrypt per invocation',
+      ...ids.map((id) => `${figures[id].kmsDecryptsPerInvocation.toFixed(3)}${x(ratios[id]?.kmsDecryptsPerInvocation)}`),
+    ],
+    [
+      `provider conns / container, ${settings.warmup + 1} back to back`,
+      ...ids.map((id) =>
+        figures[id].provider === 'console' ? '–' : `${figures[id].warm.providerConnectionsBackToBack}${x(ratios[id]?.providerConnections)}`,
+      ),
+    ],
+    [
+      `  whole life (pauses > ${IDLE_RECONNECT_MS / 1000} s)`,
+      ...ids.map((id) =>
+        figures[id].provider === 'console' ? '–' : `${figures[id].warm.providerConnections} (${figures[id].warm.longIdleGaps})`,
+      ),
+    ],
     [`KMS conns / container, whole life`, ...ids.map((id) => String(figures[id].warm.kmsConnections))],
     ['stdout bytes / invocation', ...ids.map((id) => figures[id].stdoutBytesPerInvocation.toFixed(0))],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const out = [];
-  out.push(`cognito-sms bench: ${machine.node}, ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} at start`);
-  out.push(`our handler: POWERTOOLS_LOG_LEVEL=${settings.logLevel}, metrics ${settings.metrics}; bundles: ${settings.bundleBuilder}. Ratios are ours ÷ reference, same run.`);
+  out.push(
+    `cognito-sms bench: ${machine.node}, ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')} at start`,
+  );
+  out.push(
+    `our handler: POWERTOOLS_LOG_LEVEL=${settings.logLevel}, metrics ${settings.metrics}; bundles: ${settings.bundleBuilder}${settings.baseline ? `; <provider>@${settings.baseline}: the same bundle built from commit ${settings.baseline}` : ''}. Ratios are ours ÷ reference, same run.`,
+  );
   const empty = figures.empty;
-  out.push(`node baseline (empty handler): init ${ms(empty.initMs.median)}, process start → 1st response ${ms(empty.processToFirstResponseMs.median)}, peak RSS ${mib(empty.peakRssBytes.median)}`);
+  out.push(
+    `node baseline (empty handler): init ${ms(empty.initMs.median)}, process start → 1st response ${ms(empty.processToFirstResponseMs.median)}, peak RSS ${mib(empty.peakRssBytes.median)}`,
+  );
   out.push('');
   out.push(line(rows[0]));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -674,11 +819,20 @@ function report(output, ids) {
   if (profiled.length > 0) {
     out.push('');
     out.push('CPU profiles (one process each; time by the innermost package on the stack, top 6; bench/out/profiles/):');
-    for (const [phase, title] of [['init', 'init'], ['first', 'first invocation'], ['warm', `${PROFILE_WARM} warm invocations`]]) {
+    for (const [phase, title] of [
+      ['init', 'init'],
+      ['first', 'first invocation'],
+      ['warm', `${PROFILE_WARM} warm invocations`],
+    ]) {
       out.push(`  ${title}:`);
       for (const id of profiled) {
         const p = figures[id].profile[phase];
-        out.push(`    ${id}: ${p.totalMs.toFixed(0)} ms; ${p.byPackage.slice(0, 6).map((e) => `${e.package} ${e.ms.toFixed(0)}`).join(', ')}`);
+        out.push(
+          `    ${id}: ${p.totalMs.toFixed(0)} ms; ${p.byPackage
+            .slice(0, 6)
+            .map((e) => `${e.package} ${e.ms.toFixed(0)}`)
+            .join(', ')}`,
+        );
       }
     }
   }

@@ -1,9 +1,10 @@
 // Builds what the bench runs: the testkit harness for the parent process, and our Lambda
 // bundles, one per provider.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,7 +50,10 @@ export async function buildBundles(ids, { from, outDir, log }) {
   if (from === 'dist-lambda') {
     const dir = join(handlerDir, 'dist-lambda');
     const missing = ids.filter((id) => !existsSync(join(dir, id, 'index.mjs')));
-    if (missing.length > 0) throw new Error(`--bundles dist-lambda: no ${missing.map((id) => `dist-lambda/${id}/index.mjs`).join(', ')}; run npm run bundle first`);
+    if (missing.length > 0)
+      throw new Error(
+        `--bundles dist-lambda: no ${missing.map((id) => `dist-lambda/${id}/index.mjs`).join(', ')}; run npm run bundle first`,
+      );
     return { builder: 'packages/handler/dist-lambda (prebuilt)', ...Object.fromEntries(ids.map((id) => [id, describe(dir, id)])) };
   }
   rmSync(outDir, { recursive: true, force: true });
@@ -65,6 +69,41 @@ export async function buildBundles(ids, { from, outDir, log }) {
   const built = {};
   for (const id of ids) built[id] = await fallbackBundle(id, outDir);
   return { builder: 'bench/lib/build.mjs (fallback)', ...built };
+}
+
+/**
+ * The bundles of another commit (`ref`: any git revision), for measuring before and after in
+ * one run: that commit's tree is exported (`git archive`, so no worktree is registered) into
+ * `<tmpdir>/cognito-sms-bench-baseline-<sha>/`, installed with its own lockfile (frozen, from
+ * pnpm's store) and bundled by its own packages/handler/scripts/bundle.mjs into `outDir`. The
+ * export and install are kept for the next run; `rm -rf` that directory to redo them.
+ * Returns `{ commit, [id]: bundle }`.
+ */
+export async function buildBaselineBundles(ref, ids, { outDir, log }) {
+  const resolved = await run('git', ['rev-parse', '--verify', '--short', `${ref}^{commit}`], repoRoot);
+  if (resolved.code !== 0) throw new Error(`--baseline ${ref}: not a commit of this repository (${resolved.output.trim()})`);
+  const commit = resolved.output.trim();
+  const tree = join(tmpdir(), `cognito-sms-bench-baseline-${commit}`);
+  const ready = join(tree, '.bench-ready');
+  if (!existsSync(ready)) {
+    log(`baseline ${commit}: exporting the tree to ${tree} and installing it`);
+    rmSync(tree, { recursive: true, force: true });
+    await mkdir(tree, { recursive: true });
+    const exported = await run('sh', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'sh', repoRoot, commit, tree], repoRoot);
+    if (exported.code !== 0) throw new Error(`git archive ${commit} failed:\n${exported.output}`);
+    // scripts/pnpm.mjs installs first (frozen under CI), then runs the rest: here `--version`.
+    const installed = await run(process.execPath, [join(tree, 'scripts', 'pnpm.mjs'), '--version'], tree, { CI: 'true' });
+    if (installed.code !== 0) throw new Error(`installing the baseline ${commit} failed:\n${installed.output}`);
+    writeFileSync(ready, `${commit}\n`);
+  }
+  const script = join(tree, 'packages', 'handler', 'scripts', 'bundle.mjs');
+  if (!existsSync(script)) throw new Error(`--baseline ${commit} has no packages/handler/scripts/bundle.mjs to build its bundles with`);
+  rmSync(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const args = [script, ...ids.flatMap((id) => ['--providers', id]), '--outdir', outDir, '--metafile'];
+  const { code, output } = await run(process.execPath, args, join(tree, 'packages', 'handler'));
+  if (code !== 0) throw new Error(`the baseline's scripts/bundle.mjs failed (${code}):\n${output}`);
+  return { commit, ...Object.fromEntries(ids.map((id) => [id, describe(outDir, id)])) };
 }
 
 /** Sizes and metafile of one built bundle directory `<dir>/<id>/`. */
@@ -157,7 +196,11 @@ export async function buildVariant(id, dir, options = {}) {
             if (!options.zodNamespaceImport || !path.startsWith(packagesDir) || path.includes('node_modules')) return undefined;
             const source = readFileSync(path, 'utf8');
             if (!source.includes("import { z } from 'zod'")) return undefined;
-            return { contents: source.replaceAll("import { z } from 'zod'", "import * as z from 'zod'"), loader: 'ts', resolveDir: dirname(path) };
+            return {
+              contents: source.replaceAll("import { z } from 'zod'", "import * as z from 'zod'"),
+              loader: 'ts',
+              resolveDir: dirname(path),
+            };
           });
         },
       },
@@ -185,9 +228,9 @@ function listFiles(dir) {
   );
 }
 
-function run(command, args, cwd) {
+function run(command, args, cwd, env = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
@@ -195,4 +238,3 @@ function run(command, args, cwd) {
     child.on('close', (code) => resolvePromise({ code, output }));
   });
 }
-

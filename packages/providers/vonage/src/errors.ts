@@ -147,6 +147,5 @@ export function invalidResponseError(detail: string): VonageSmsError {
   });
 }
 
-/** True for what `fetch` throws when the connection fails. */
-export const isNetworkFailure = (error: unknown): boolean =>
-  error instanceof TypeError && (socketErrorCode(error) !== undefined || /fetch failed|network|socket/i.test(error.message));
+/** True for what `node:http(s)` throws when the connection fails (ECONNREFUSED, ECONNRESET, ENOTFOUND, …). */
+export const isNetworkFailure = (error: unknown): boolean => socketErrorCode(error) !== undefined;

@@ -2,10 +2,10 @@ import { defineProvider, secretString } from '@cognito-sms/core/provider';
 import * as z from 'zod';
 import { createVonageProvider, DEFAULT_BASE_URL, type VonageProviderConfig } from './vonage.js';
 
-export { createVonageProvider, DEFAULT_BASE_URL, smsType } from './vonage.js';
-export type { VonageProviderConfig } from './vonage.js';
-export { isVonageSmsError, VONAGE_STATUSES, VonageSmsError } from './errors.js';
 export type { VonageStatusClass } from './errors.js';
+export { isVonageSmsError, VONAGE_STATUSES, VonageSmsError } from './errors.js';
+export type { VonageProviderConfig } from './vonage.js';
+export { createVonageProvider, DEFAULT_BASE_URL, smsType } from './vonage.js';
 
 /**
  * Vonage's sender rules (developer.vonage.com/messaging/sms/guides/custom-sender-id): a number

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ProviderDeps, Secret, SendReceipt, SmsMessage, SmsProvider } from '@cognito-sms/core/provider';
 import { Auth } from '@vonage/auth';
 import { SMS, SMSFailure, type SMSMessages, type SMSParams, TypeEnum } from '@vonage/sms';
@@ -36,35 +37,78 @@ const attemptSignal = new AsyncLocalStorage<AbortSignal>();
 type VetchRequest = Parameters<SMS['sendRequest']>[0];
 
 /**
- * The SDK's SMS client with one change: `sendRequest`, the single place where the SDK calls
- * `fetch`, passes the attempt's AbortSignal. Request preparation (auth header, user agent,
- * body) and response parsing stay the SDK's own protected methods.
+ * The part of a fetch `Response` the SDK's `parseResponse` reads. Built by hand: the global
+ * `Response` and `Headers` are undici's, and touching them loads it (~90 ms CPU, +11 MiB).
  */
-class AbortableSms extends SMS {
+interface ReadAnswer {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body: string | null;
+  text(): Promise<string>;
+}
+
+/**
+ * The SDK's SMS client with one change: `sendRequest`, the single place where the SDK calls
+ * `fetch`, sends through `node:http(s)` with this client's keep-alive agent and the attempt's
+ * AbortSignal. Request preparation (auth header, user agent, body) and response parsing stay
+ * the SDK's own protected methods.
+ */
+class NodeHttpSms extends SMS {
+  readonly #agent: HttpAgent;
+
+  constructor(auth: Auth, options: { restHost: string }) {
+    super(auth, options);
+    // One keep-alive pool, of the scheme the base URL names: a warm container reuses one connection.
+    this.#agent = options.restHost.startsWith('https:') ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  }
+
   override async sendRequest<T>(request: VetchRequest) {
-    const signal = attemptSignal.getStore();
     const prepared = await this.prepareRequest(request);
-    const response = await fetch(prepared.url, {
-      method: prepared.method,
-      headers: prepared.headers as Record<string, string>,
-      body: this.prepareBody(prepared),
+    const answer = await this.#post(prepared.url, prepared.method, prepared.headers as Record<string, string>, this.prepareBody(prepared));
+    return this.parseResponse<T>(prepared, answer as unknown as Response);
+  }
+
+  /** One request, answered once its whole body is in (so the socket is back in the pool). */
+  #post(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<ReadAnswer> {
+    const signal = attemptSignal.getStore();
+    const options = {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      agent: this.#agent,
       ...(signal ? { signal } : {}),
+    };
+    return new Promise((resolve, reject) => {
+      const onResponse = (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = response.statusCode ?? 0;
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            statusText: response.statusMessage ?? '',
+            headers: new Map(
+              Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]),
+            ),
+            body: text === '' ? null : text,
+            text: async () => text,
+          });
+        });
+        // A connection lost while the body streams in must surface as the network error it is
+        // (the SDK would turn a short body into a status-200 error with no cause).
+        response.on('close', () => {
+          if (!response.complete)
+            reject(Object.assign(new Error('the connection closed before the response was complete'), { code: 'ECONNRESET' }));
+        });
+      };
+      const request = url.startsWith('https:') ? httpsRequest(url, options, onResponse) : httpRequest(url, options, onResponse);
+      request.on('error', reject);
+      request.end(body);
     });
-    // The SDK throws on !ok without reading the body; read it so the keep-alive connection
-    // goes back to the pool instead of being held by an unread stream.
-    if (!response.ok) await response.arrayBuffer().catch(() => undefined);
-    // A connection lost while the body streams in must surface as the network error it is (the
-    // SDK would turn it into a status-200 error with no cause), so the body is read here first.
-    const buffered = response.ok
-      ? new Response(await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers: response.headers })
-      : response;
-    try {
-      return await this.parseResponse<T>(prepared, buffered);
-    } finally {
-      // Node's fetch (undici) marks the connection idle one macrotask after the body is read;
-      // a send issued before that (a quick second send) would open a second connection.
-      await nextMacrotask();
-    }
   }
 }
 
@@ -88,8 +132,8 @@ export function smsType(body: string, mode: VonageProviderConfig['type'] = 'auto
 
 /**
  * Delivers through Vonage's SMS API (`POST {baseUrl}/sms/json`) with the official `@vonage/sms`
- * client, built once: the `restHost` option carries the base URL, Node's fetch keeps the
- * connection alive between sends, and each send's AbortSignal cancels its HTTP request.
+ * client, built once: the `restHost` option carries the base URL, a `node:http(s)` keep-alive
+ * agent keeps the connection alive between sends, and each send's AbortSignal cancels its HTTP request.
  *
  * @throws {VonageSmsError} (a `ProviderError`) when Vonage does not accept the message.
  * @example
@@ -99,7 +143,7 @@ export function smsType(body: string, mode: VonageProviderConfig['type'] = 'auto
  * ```
  */
 export function createVonageProvider(config: VonageProviderConfig, _deps?: Partial<ProviderDeps>): SmsProvider {
-  const client = new AbortableSms(new Auth({ apiKey: config.apiKey.reveal(), apiSecret: config.apiSecret.reveal() }), {
+  const client = new NodeHttpSms(new Auth({ apiKey: config.apiKey.reveal(), apiSecret: config.apiSecret.reveal() }), {
     restHost: config.baseUrl,
   });
 
@@ -144,7 +188,7 @@ function receipt(response: SMSMessages, scrub: Scrub): SendReceipt {
   };
 }
 
-/** Whatever the SDK or fetch threw, as a classified error that holds no secret. */
+/** Whatever the SDK or the HTTP request threw, as a classified error that holds no secret. */
 function classify(error: unknown, signal: AbortSignal, scrub: Scrub): VonageSmsError {
   if (error instanceof VonageSmsError) return error;
   // Vonage's answers first: a response that arrived stays the verdict even if the signal fired since.
@@ -152,7 +196,12 @@ function classify(error: unknown, signal: AbortSignal, scrub: Scrub): VonageSmsE
     const parts = error.getMessages();
     const failures = error.getFailedMessages();
     const failed = failures[0];
-    return statusError(String(failed?.status ?? 'unknown'), errorTextOf(failed), { accepted: parts.length - failures.length, total: parts.length }, scrub);
+    return statusError(
+      String(failed?.status ?? 'unknown'),
+      errorTextOf(failed),
+      { accepted: parts.length - failures.length, total: parts.length },
+      scrub,
+    );
   }
   const status = httpStatusOf(error);
   if (status !== undefined) return httpError(status);
