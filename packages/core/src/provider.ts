@@ -24,6 +24,12 @@ export interface SmsMessage {
   readonly segments?: number;
   /** The encoding the body needs: `GSM-7`, or `UCS-2` when it holds a character outside GSM 03.38. */
   readonly encoding?: SmsEncoding;
+  /**
+   * Where the provider should post this message's delivery status (`SMS_RECEIPTS_URL` +
+   * `/<provider id>`), when receipts are on. Adapters whose API takes a per-message callback
+   * pass it (Twilio `StatusCallback`, MessageBird `reportUrl`, …); the others ignore it.
+   */
+  readonly statusCallbackUrl?: string;
 }
 
 export interface SendOptions {
