@@ -100,6 +100,8 @@ export interface DeliverOptions {
   readonly logger: Logger;
   /** The sender id / origination number to use with a provider, when configured for the destination. */
   readonly senderFor?: (providerId: string) => string | undefined;
+  /** Where a provider should post the message's delivery status, when receipts are on. */
+  readonly statusCallbackFor?: (providerId: string) => string | undefined;
   /** Told about every attempt and the outcome. */
   readonly onEvent?: (event: DeliveryEvent) => void;
   /** Extra fields for each attempt's log line (e.g. the destination country). */
@@ -155,7 +157,11 @@ export async function deliver(providers: readonly SmsProvider[], message: SmsMes
   for (const [index, provider] of providers.entries()) {
     const next = providers[index + 1];
     const sender = options.senderFor?.(provider.id);
-    const outgoing: SmsMessage = sender === undefined ? message : { ...message, sender };
+    const statusCallbackUrl = options.statusCallbackFor?.(provider.id);
+    const outgoing: SmsMessage =
+      sender === undefined && statusCallbackUrl === undefined
+        ? message
+        : { ...message, ...(sender === undefined ? {} : { sender }), ...(statusCallbackUrl === undefined ? {} : { statusCallbackUrl }) };
     for (let retries = 0; ; retries++) {
       const budgetMs = Math.min(policy.attemptTimeoutMs, budgetLeft());
       if (budgetMs <= 0) {

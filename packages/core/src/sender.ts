@@ -47,6 +47,11 @@ export interface CustomSmsSenderOptions {
    * no KMS call and no send.
    */
   readonly guard?: SendGuard;
+  /**
+   * The receipts function's URL (`SMS_RECEIPTS_URL`): each provider is asked to post the
+   * message's delivery status to `<receiptsUrl>/<provider id>`, where its API allows it.
+   */
+  readonly receiptsUrl?: string;
   /** Told about every attempt, delivery, failure, block and rate limit (for metrics). */
   readonly onEvent?: (event: SenderEvent) => void;
   readonly clock?: Clock;
@@ -180,6 +185,7 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
             remainingTimeMs: () => context.getRemainingTimeInMillis(),
             logger: options.logger,
             senderFor: (providerId) => selectSender(senders, destination, providerId),
+            ...(options.receiptsUrl ? { statusCallbackFor: (providerId: string) => `${options.receiptsUrl}/${providerId}` } : {}),
             onEvent: emit,
             logFields,
             ...(code ? { secret: code } : {}),

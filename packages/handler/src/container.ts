@@ -143,6 +143,7 @@ export async function registerProviders(container: DependencyContainer, config: 
         routes: new Map([...handlerConfig.routes].map(([key, entries]) => [key, chain(entries)])),
         senders: handlerConfig.senders,
         screening: handlerConfig.screening,
+        ...(handlerConfig.receipts.url ? { receiptsUrl: handlerConfig.receipts.url } : {}),
         ...(c.isRegistered(TOKENS.inspector, true) ? { inspector: c.resolve<DestinationInspector>(TOKENS.inspector) } : {}),
         ...(c.isRegistered(TOKENS.guard, true) ? { guard: c.resolve<SendGuard>(TOKENS.guard) } : {}),
         composer: c.resolve<MessageComposer>(TOKENS.composer),

@@ -55,6 +55,21 @@ describe('Handler: SMS_PROVIDER=twilio, end to end', () => {
     expect(output).not.toContain(twilio.authToken);
   });
 
+  it('asks Twilio for status callbacks at <SMS_RECEIPTS_URL>/twilio, and refuses a receipts URL with a query string', async () => {
+    // Prepare
+    const handler = await createHandler({ ...twilioEnv(), SMS_RECEIPTS_URL: 'https://abc123.lambda-url.eu-west-1.on.aws/' });
+    const event = cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt('918273') });
+
+    // Act
+    await handler(event, h.context);
+    const refused = await createHandler({ ...twilioEnv(), SMS_RECEIPTS_URL: 'https://abc123.lambda-url.eu-west-1.on.aws/?token=1' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(twilio.requests[0]?.form?.get('StatusCallback')).toBe('https://abc123.lambda-url.eu-west-1.on.aws/twilio');
+    expect(isConfigError(refused)).toBe(true);
+    expect(String((refused as Error).message)).toContain('SMS_RECEIPTS_URL: must not hold a query string');
+  });
+
   it('sends the temporary password of AdminCreateUser unescaped, with the username', async () => {
     // Prepare
     const handler = await createHandler(twilioEnv());

@@ -27,6 +27,7 @@ import { GUARD_SECRET_VARIABLES, type GuardConfig, parseGuardConfig } from './gu
 import { type IdempotencySettings, parseIdempotency } from './idempotency.js';
 import { type MetricsSettings, parseMetrics } from './metrics.js';
 import { type ConfiguredProvider, parseProviders } from './providers.js';
+import { parseReceipts, type ReceiptsSettings } from './receipts.js';
 import { parseScreening } from './screening.js';
 import { parseSenders } from './senders.js';
 import { parseTemplates } from './templates.js';
@@ -51,6 +52,7 @@ export interface HandlerConfig {
   readonly idempotency: IdempotencySettings;
   readonly guard: GuardConfig;
   readonly metrics: MetricsSettings;
+  readonly receipts: ReceiptsSettings;
 }
 
 export interface LoadHandlerConfigOptions {
@@ -73,12 +75,13 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
   const screening = parseScreening(env, issues);
   const idempotency = parseIdempotency(env, issues);
   const metrics = parseMetrics(env, issues);
+  const receipts = parseReceipts(env, issues);
   const file = await readConfigFile(env, issues);
   const providers = await parseProviders(env, file, issues, options.secrets, GUARD_SECRET_VARIABLES);
   const guard = parseGuardConfig(providers.resolvedEnv, file?.guard, issues);
   const senders = parseSenders(env, file, providers.ids, issues);
   const messages = parseTemplates(env, file, issues);
-  if (!cognito || !delivery || !screening || !idempotency || !metrics || !messages || issues.length > 0) throw new ConfigError(issues);
+  if (!cognito || !delivery || !screening || !idempotency || !metrics || !receipts || !messages || issues.length > 0) throw new ConfigError(issues);
 
   return Object.freeze({
     providers: providers.providers,
@@ -95,5 +98,6 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
     idempotency,
     guard,
     metrics,
+    receipts,
   });
 }

@@ -76,7 +76,9 @@ export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<Pro
       // A per-destination sender (SMS_SENDERS) wins over INFOBIP_FROM: Infobip takes `from` per message.
       const from = message.sender ?? config.from;
       // JSON is UTF-8: Infobip encodes the text as GSM-7 or UCS-2 itself.
-      const request = { messages: [{ destinations: [{ to }], ...(from ? { from } : {}), text: message.body }] };
+      // Receipts on: Infobip posts this message's delivery report to notifyUrl, as JSON.
+      const callback = message.statusCallbackUrl ? { notifyUrl: message.statusCallbackUrl, notifyContentType: 'application/json' } : {};
+      const request = { messages: [{ destinations: [{ to }], ...(from ? { from } : {}), text: message.body, ...callback }] };
       const { status, retryAfter, body } = await postJson(endpoint, request, {
         headers,
         signal,

@@ -73,6 +73,13 @@ describe('Provider: infobip', () => {
       expect(emulator.requests[0]?.json).toMatchObject({ messages: [{ from: 'AcmeUK' }] });
     });
 
+    it('asks Infobip to post the delivery report to the message’s callback URL (notifyUrl, JSON) when receipts are on', async () => {
+      await provider().send({ ...message, statusCallbackUrl: 'https://receipts.example/infobip' }, { signal: signal() });
+      expect(emulator.requests[0]?.json).toMatchObject({
+        messages: [{ notifyUrl: 'https://receipts.example/infobip', notifyContentType: 'application/json' }],
+      });
+    });
+
     it('returns smsCount as segments when Infobip reports it', async () => {
       emulator.enqueue({
         status: 200,

@@ -71,6 +71,8 @@ export function createMessageBirdProvider(config: MessageBirdProviderConfig, dep
             recipients: [recipient],
             body: message.body,
             datacoding: config.datacoding,
+            // Where MessageBird posts this message's status reports (receipts on).
+            ...(message.statusCallbackUrl ? { reportUrl: message.statusCallbackUrl } : {}),
           }),
           signal,
         });

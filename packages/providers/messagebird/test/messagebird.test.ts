@@ -91,6 +91,12 @@ describe('Provider: messagebird', () => {
     expect((emulator.requests[0]?.json as { originator?: string } | undefined)?.originator).toBe('AcmeUK');
   });
 
+  it('asks MessageBird for status reports to the message’s callback URL (reportUrl) when receipts are on', async () => {
+    const provider = createMessageBirdProvider(config(), { logger });
+    await provider.send({ ...message, statusCallbackUrl: 'https://receipts.example/messagebird' }, { signal: signal() });
+    expect((emulator.requests[0]?.json as { reportUrl?: string } | undefined)?.reportUrl).toBe('https://receipts.example/messagebird');
+  });
+
   it('sends the configured datacoding and honours a base URL with a path prefix', async () => {
     const proxy = await startEmulator(() => ({ status: 201, body: { id: 'abc', recipients: { items: [] } } }));
     try {

@@ -37,7 +37,9 @@ export function plivoRequestBody(message: SmsMessage, config: Pick<PlivoProvider
   const src = message.sender ?? config.from;
   const sender: Record<string, string> =
     src !== undefined ? { src } : config.powerpackUuid !== undefined ? { powerpack_uuid: config.powerpackUuid } : {};
-  return { ...sender, dst: message.to.replace(/^\+/, ''), text: message.body, type: 'sms' };
+  // `url` + `method`: where Plivo posts this message's status (receipts on).
+  const callback: Record<string, string> = message.statusCallbackUrl ? { url: message.statusCallbackUrl, method: 'POST' } : {};
+  return { ...sender, dst: message.to.replace(/^\+/, ''), text: message.body, type: 'sms', ...callback };
 }
 
 /**

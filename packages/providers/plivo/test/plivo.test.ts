@@ -108,6 +108,11 @@ describe('Provider: plivo', () => {
       ]);
     });
 
+    it('asks Plivo to post the status to the message’s callback URL (url + method) when receipts are on', async () => {
+      await provider().send({ ...message, statusCallbackUrl: 'https://receipts.example/plivo' }, { signal: signal() });
+      expect(emulator.requests[0]?.json).toMatchObject({ url: 'https://receipts.example/plivo', method: 'POST' });
+    });
+
     it('keeps a path prefix of the base URL (a proxy)', async () => {
       expect(messageEndpoint('https://proxy.example/plivo/', 'MA1')).toBe('https://proxy.example/plivo/v1/Account/MA1/Message/');
       expect(messageEndpoint('https://api.plivo.com', 'MA1')).toBe('https://api.plivo.com/v1/Account/MA1/Message/');

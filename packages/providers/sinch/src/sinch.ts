@@ -75,7 +75,9 @@ export function createSinchProvider(config: SinchConfig, _deps?: Partial<Provide
       // `body` is JSON, so UTF-8: Sinch picks GSM-7 or UCS-2 itself ("Supported Characters").
       // A per-destination sender (SMS_SENDERS) wins over SINCH_FROM: Sinch takes `from` per batch.
       const from = message.sender ?? config.from;
-      const batch = { to: [message.to], body: message.body, type: 'mt_text', ...(from ? { from } : {}) };
+      // Receipts on: one delivery report per recipient, posted to the batch's callback_url.
+      const callback = message.statusCallbackUrl ? { delivery_report: 'per_recipient', callback_url: message.statusCallbackUrl } : {};
+      const batch = { to: [message.to], body: message.body, type: 'mt_text', ...(from ? { from } : {}), ...callback };
       const { status, retryAfter, body } = await postJson(endpoint, batch, {
         headers,
         signal,

@@ -81,6 +81,11 @@ describe('Provider: sinch', () => {
       expect(emulator.requests[0]?.json).toMatchObject({ from: 'AcmeUK' });
     });
 
+    it('asks Sinch for a per-recipient delivery report to the message’s callback URL when receipts are on', async () => {
+      await provider().send({ ...message, statusCallbackUrl: 'https://receipts.example/sinch' }, { signal: signal() });
+      expect(emulator.requests[0]?.json).toMatchObject({ delivery_report: 'per_recipient', callback_url: 'https://receipts.example/sinch' });
+    });
+
     it('sends to https://{region}.sms.api.sinch.com when no base URL is set', async () => {
       // Prepare: capture the request instead of reaching Sinch
       const fetchSpy = vi

@@ -26,6 +26,7 @@ export function telnyxRequestBody(message: SmsMessage, config: Pick<TelnyxProvid
     to: message.to,
     text: message.body,
     type: 'SMS',
+    ...(message.statusCallbackUrl ? { webhook_url: message.statusCallbackUrl } : {}),
   };
 }
 

@@ -108,6 +108,11 @@ describe('Provider: telnyx', () => {
       expect(emulator.requests[0]?.json).toEqual({ from: 'AcmeUK', messaging_profile_id: PROFILE, to: '+447700900123', text: message.body, type: 'SMS' });
     });
 
+    it('asks Telnyx to post the status to the message’s callback URL (webhook_url) when receipts are on', async () => {
+      await provider({ messagingProfileId: PROFILE }).send({ ...message, statusCallbackUrl: 'https://receipts.example/telnyx' }, { signal: signal() });
+      expect(emulator.requests[0]?.json).toMatchObject({ webhook_url: 'https://receipts.example/telnyx' });
+    });
+
     it('appends /messages to a base URL with a path (a proxy), and drops a trailing slash', async () => {
       const error = await rejection(provider({ baseUrl: `${emulator.baseUrl}/proxy/v2/` }).send(message, { signal: signal() }));
       expect(emulator.requests[0]?.path).toBe('/proxy/v2/messages');

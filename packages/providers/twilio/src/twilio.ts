@@ -68,7 +68,7 @@ export function createTwilioProvider(config: TwilioProviderConfig, deps: Pick<Pr
       const sender = message.sender === undefined ? defaultSender : { from: message.sender };
       try {
         signal.throwIfAborted();
-        const created = await transport.within(context, () => messages.create({ to: message.to, body: message.body, ...sender }));
+        const created = await transport.within(context, () => messages.create({ to: message.to, body: message.body, ...sender, ...(message.statusCallbackUrl ? { statusCallback: message.statusCallbackUrl } : {}) }));
         // num_segments is a string in the Message resource ("1"), and may be null.
         const segments = Number.parseInt(created.numSegments ?? '', 10);
         return { provider: 'twilio', messageId: created.sid, ...(Number.isFinite(segments) ? { segments } : {}) };

@@ -135,6 +135,11 @@ describe('Provider: twilio', () => {
       expect(Object.fromEntries(emulator.requests[0]?.form ?? [])).toEqual({ To: TO, From: 'Acme', Body: `Your verification code is ${CODE}` });
     });
 
+    it('asks Twilio for status callbacks to the message’s callback URL (StatusCallback) when receipts are on', async () => {
+      await provider().send(sms({ statusCallbackUrl: 'https://receipts.example/twilio' }), { signal: AbortSignal.timeout(5000) });
+      expect(emulator.requests[0]?.form?.get('StatusCallback')).toBe('https://receipts.example/twilio');
+    });
+
     it('reuses one TCP connection for two sends through one provider', async () => {
       // Prepare: an emulator of its own, so no earlier test's pooled connection counts.
       const own = await startTwilioEmulator();

@@ -158,6 +158,8 @@ export function createVonageProvider(config: VonageProviderConfig, _deps?: Parti
         to: message.to.replace(/^\+/, ''),
         text: message.body,
         type: smsType(message.body, config.type) === 'unicode' ? TypeEnum.UNICODE : TypeEnum.TEXT,
+        // Where Vonage sends this message's delivery receipt (receipts on).
+        ...(message.statusCallbackUrl ? { callback: message.statusCallbackUrl } : {}),
       };
       let response: SMSMessages;
       try {

@@ -96,6 +96,13 @@ describe('Provider: vonage', () => {
       expect(vonage.requests[0]?.json).toMatchObject({ type: 'unicode' });
     });
 
+    it('asks Vonage for the delivery receipt at the message’s callback URL (callback) when receipts are on', async () => {
+      await provider().send({ ...message, statusCallbackUrl: 'https://receipts.example/vonage' }, { signal: signal() });
+      expect(vonage.requests[0]?.json).toMatchObject({ callback: 'https://receipts.example/vonage' });
+      await provider().send(message, { signal: signal() });
+      expect(vonage.requests[1]?.json).not.toHaveProperty('callback');
+    });
+
     it('returns the first id and message-count as segments when a long text comes back in several parts', async () => {
       // Prepare
       const sms = provider();
