@@ -1,6 +1,7 @@
 // The delivery-receipt contract: what a provider's status callback means, how an adapter's
 // receipts part verifies and reads one, and how a receipt finds the message it reports on.
 // Imports no SDK: the receipts function loads this and one adapter's `./receipts` subpath only.
+import { timingSafeEqual } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { CognitoSmsError } from './errors.js';
 import type { TriggerSource } from './event.js';
@@ -79,7 +80,8 @@ export class ReceiptRejectedError extends CognitoSmsError {
 }
 
 export const isReceiptRejectedError = (error: unknown): error is ReceiptRejectedError =>
-  error instanceof ReceiptRejectedError;
+  error instanceof ReceiptRejectedError ||
+  (error instanceof Error && error.name === 'ReceiptRejectedError' && typeof (error as { status?: unknown }).status === 'number');
 
 /** An adapter's receipts part, ready to read callbacks. Built once per container. */
 export interface ReceiptReader {
@@ -101,6 +103,39 @@ export interface ReceiptReader {
 }
 
 /**
+ * Where AWS delivers an adapter's status events instead of an HTTP callback: SNS SMS
+ * delivery-status logs through a CloudWatch Logs subscription (`cloudwatch-logs`), End User
+ * Messaging event destinations through an SNS topic (`sns`). AWS invoking the function is what
+ * authenticates them, so there is nothing to verify.
+ */
+export type AwsEventSource = 'cloudwatch-logs' | 'sns';
+
+/** One status event AWS delivered: a log event's message, or an SNS notification's `Message`. */
+export interface AwsReceiptEvent {
+  readonly source: AwsEventSource;
+  /** The text as AWS delivered it (JSON for both sources). */
+  readonly message: string;
+  /** Where it came from: the log group, or the topic ARN. */
+  readonly origin: string;
+  readonly receivedAt: number;
+}
+
+/** The receipts part of an adapter whose status events AWS delivers (sns, end-user-messaging). */
+export interface AwsEventReader {
+  readonly id: string;
+  readonly source: AwsEventSource;
+  /**
+   * Reads one event.
+   *
+   * @throws {ReceiptRejectedError} `Malformed` when it is not the service's format.
+   */
+  readEvent(event: AwsReceiptEvent): readonly DeliveryReceipt[];
+}
+
+/** True for a reader of AWS-delivered events, false for an HTTP webhook reader. */
+export const isAwsEventReader = (reader: ReceiptReader | AwsEventReader): reader is AwsEventReader => 'readEvent' in reader;
+
+/**
  * An adapter's receipts part, published as its package's `./receipts` subpath so the receipts
  * function never loads a provider SDK's sending half. `config` reads the same `<ID>_*`
  * variables as the adapter (only those the verification needs, e.g. the auth token).
@@ -108,7 +143,7 @@ export interface ReceiptReader {
 export interface ReceiptsDefinition<C = unknown> {
   readonly id: string;
   readonly config: ZodType<C>;
-  create(config: C, deps: { readonly logger: Logger }): ReceiptReader | Promise<ReceiptReader>;
+  create(config: C, deps: { readonly logger: Logger }): ReceiptReader | AwsEventReader | Promise<ReceiptReader | AwsEventReader>;
 }
 
 /** Identity helper that types a receipts definition. */
@@ -139,4 +174,81 @@ export interface SettledReceipt {
 export interface DeliveryLedger {
   recordSent(record: SentMessageRecord, options: { readonly signal: AbortSignal }): Promise<void>;
   settle(receipt: DeliveryReceipt): Promise<SettledReceipt>;
+}
+
+// Helpers the receipts parts share: small, on node:crypto only.
+
+/** How far a signed timestamp may be from the arrival time before the request is a replay. */
+export const RECEIPT_REPLAY_WINDOW_MS = 5 * 60 * 1000;
+
+/**
+ * A header's value, or a rejection `Unsigned` naming it when it is missing or empty.
+ *
+ * @example `const signature = requireHeader(request, 'x-twilio-signature')`
+ */
+export function requireHeader(request: ReceiptRequest, name: string): string {
+  const value = request.headers[name.toLowerCase()];
+  if (value === undefined || value === '') throw new ReceiptRejectedError('Unsigned', `missing ${name} header`);
+  return value;
+}
+
+/**
+ * Refuses a request whose signed time (ms since the epoch) is more than `windowMs` from its
+ * arrival, either way: an old request is a replay, one from the future a forged clock.
+ *
+ * @example `assertFresh(Number(timestamp) * 1000, request)`
+ */
+export function assertFresh(signedAt: number, request: Pick<ReceiptRequest, 'receivedAt'>, windowMs = RECEIPT_REPLAY_WINDOW_MS): void {
+  if (!Number.isFinite(signedAt)) throw new ReceiptRejectedError('BadSignature', 'the signed timestamp is not a number');
+  if (Math.abs(request.receivedAt - signedAt) > windowMs) {
+    throw new ReceiptRejectedError('Replayed', `signed ${Math.round((request.receivedAt - signedAt) / 1000)} s before arrival; at most ${windowMs / 1000} s allowed`);
+  }
+}
+
+/**
+ * Compares two strings in constant time (for their common length): signatures and tokens.
+ *
+ * @example `if (!safeEqual(expected, received)) throw new ReceiptRejectedError('BadSignature', '…')`
+ */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The request's parameters: the query string of a GET, the form body of a POST (with the
+ * query string's too, body first). Signature schemes over "the parameters" read these.
+ *
+ * @example `const status = receiptParams(request).get('MessageStatus')`
+ */
+export function receiptParams(request: ReceiptRequest): URLSearchParams {
+  const query = new URL(request.url).searchParams;
+  if (request.method === 'GET') return query;
+  const params = new URLSearchParams(request.body);
+  for (const [key, value] of query) if (!params.has(key)) params.append(key, value);
+  return params;
+}
+
+/**
+ * The body parsed as JSON, or a rejection `Malformed`.
+ *
+ * @example `const report = receiptJson(request) as { results?: unknown }`
+ */
+export function receiptJson(request: Pick<ReceiptRequest, 'body'>): unknown {
+  try {
+    return JSON.parse(request.body);
+  } catch {
+    throw new ReceiptRejectedError('Malformed', 'the body is not JSON');
+  }
+}
+
+/** A rejection `Malformed` saying what is missing or wrong. @example `throw malformed('no MessageSid')` */
+export const malformed = (what: string): ReceiptRejectedError => new ReceiptRejectedError('Malformed', what);
+
+/** ms since the epoch of a date string, or undefined when it is absent or unreadable. */
+export function parseReceiptTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
 }

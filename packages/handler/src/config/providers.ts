@@ -1,5 +1,6 @@
 import { type ConfigIssue, commaList, envVariableName, type ProviderDefinition } from '@cognito-sms/core';
 import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { loadProviderDefinition } from '../load-provider.js';
 import { createSecretResolver, isSecretReference, parseSecretReference, type SecretReference, type SecretResolver } from '../secrets.js';
 import { destinationKey, type Environment, integer, parseEnv, parseTable } from './env.js';
@@ -63,12 +64,7 @@ export async function parseProviders(
   /** Variables of other concerns that may hold a secret reference too (the guard's hash key). */
   otherSecretVariables: readonly string[] = [],
 ): Promise<ProviderSettings> {
-  const data = parseEnv(PROVIDERS_ENV, env, issues);
-  // Go on with what SMS_PROVIDER names even when it is invalid, to report the providers' problems too.
-  const chain = data?.SMS_PROVIDER ?? commaList(env.SMS_PROVIDER ?? 'console');
-  const routes = new Map<string, readonly string[]>(Object.entries(file?.routes ?? {}));
-  for (const [key, entries] of parseRoutes(env.SMS_ROUTES, issues)) routes.set(key, entries);
-  const entries = [...new Set([...chain, ...[...routes.values()].flat()])];
+  const { chain, routes, entries, maxAgeSeconds } = parseChains(env, file, issues);
 
   const definitions: { entry: string; definition: ProviderDefinition<unknown> }[] = [];
   for (const entry of entries) {
@@ -81,26 +77,12 @@ export async function parseProviders(
   }
 
   // Provider variables may name a secret instead of holding it: resolve those first.
-  const references: SecretReference[] = [];
-  for (const variable of [...otherSecretVariables, ...definitions.flatMap(({ definition }) => providerVariables(definition))]) {
-    const value = env[variable];
-    if (value === undefined || value === '') continue;
-    const reference = parseSecretReference(variable, value);
-    if (reference === undefined) continue;
-    if (isSecretReference(reference)) references.push(reference);
-    else issues.push(reference);
-  }
-  const maxAgeSeconds = data?.SMS_SECRETS_MAX_AGE_S ?? 300;
-  let providerEnv: Environment = env;
-  if (references.length > 0) {
-    const resolved = await (secrets ?? createSecretResolver()).resolve(references, maxAgeSeconds);
-    issues.push(...resolved.issues);
-    providerEnv = { ...env, ...Object.fromEntries(resolved.values) };
-  }
+  const variables = [...otherSecretVariables, ...definitions.flatMap(({ definition }) => configVariables(definition))];
+  const resolved = await resolveSecretVariables(env, variables, maxAgeSeconds, issues, secrets);
 
   const providers: ConfiguredProvider[] = [];
   for (const { entry, definition } of definitions) {
-    const config = parseProviderConfig(definition, providerEnv, issues);
+    const config = parseDefinitionConfig(definition, resolved.env, issues);
     if (config.ok) providers.push({ entry, definition, config: config.value });
   }
   return {
@@ -108,10 +90,68 @@ export async function parseProviders(
     ids: new Set(definitions.map(({ definition }) => definition.id)),
     chain,
     routes,
-    secrets: { maxAgeSeconds, references },
-    resolvedEnv: providerEnv,
+    secrets: { maxAgeSeconds, references: resolved.references },
+    resolvedEnv: resolved.env,
     lambdaFunctionName: env.AWS_LAMBDA_FUNCTION_NAME,
   };
+}
+
+/** The chains SMS_PROVIDER, SMS_ROUTES and the file's `routes` name, and every entry in them once. */
+export interface Chains {
+  readonly chain: readonly string[];
+  readonly routes: ReadonlyMap<string, readonly string[]>;
+  readonly entries: readonly string[];
+  readonly maxAgeSeconds: number;
+}
+
+/**
+ * Reads SMS_PROVIDER, SMS_ROUTES (over the file's `routes`) and SMS_SECRETS_MAX_AGE_S. The
+ * receipts function reads the same chains to know which adapters' receipts to accept.
+ *
+ * @example `const { entries } = parseChains(process.env, file, issues)`
+ */
+export function parseChains(env: Environment, file: z.output<typeof ROUTES_FILE> | undefined, issues: ConfigIssue[]): Chains {
+  const data = parseEnv(PROVIDERS_ENV, env, issues);
+  // Go on with what SMS_PROVIDER names even when it is invalid, to report the providers' problems too.
+  const chain = data?.SMS_PROVIDER ?? commaList(env.SMS_PROVIDER ?? 'console');
+  const routes = new Map<string, readonly string[]>(Object.entries(file?.routes ?? {}));
+  for (const [key, entries] of parseRoutes(env.SMS_ROUTES, issues)) routes.set(key, entries);
+  const entries = [...new Set([...chain, ...[...routes.values()].flat()])];
+  return { chain, routes, entries, maxAgeSeconds: data?.SMS_SECRETS_MAX_AGE_S ?? 300 };
+}
+
+/**
+ * Resolves the `variables` of `env` that hold a secret reference (through `secrets`, or a
+ * resolver created here) and returns the environment with their values in place.
+ *
+ * @example `const { env: resolved } = await resolveSecretVariables(env, ['TWILIO_AUTH_TOKEN'], 300, issues)`
+ */
+export async function resolveSecretVariables(
+  env: Environment,
+  variables: readonly string[],
+  maxAgeSeconds: number,
+  issues: ConfigIssue[],
+  secrets?: SecretResolver,
+): Promise<{ env: Environment; references: SecretReference[] }> {
+  const references: SecretReference[] = [];
+  for (const variable of variables) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    const reference = parseSecretReference(variable, value);
+    if (reference === undefined) continue;
+    if (isSecretReference(reference)) references.push(reference);
+    else issues.push(reference);
+  }
+  if (references.length === 0) return { env, references };
+  const resolved = await (secrets ?? createSecretResolver()).resolve(references, maxAgeSeconds);
+  issues.push(...resolved.issues);
+  return { env: { ...env, ...Object.fromEntries(resolved.values) }, references };
+}
+
+/** Anything configured from `<ID>_<KEY>` variables: a provider definition or its receipts part. */
+interface ConfiguredById {
+  readonly id: string;
+  readonly config: ZodType<unknown>;
 }
 
 /** `GB,IE=vonage,twilio;+1=sns` → `GB → [vonage, twilio]`, `IE → …`, `+1 → [sns]`. */
@@ -121,15 +161,15 @@ function parseRoutes(value: string | undefined, issues: ConfigIssue[]): Map<stri
   return routes;
 }
 
-/** The env variables a provider reads: `<ID>_<KEY>` for each key of its object schema. */
-function providerVariables(definition: ProviderDefinition<unknown>): string[] {
+/** The env variables a definition reads: `<ID>_<KEY>` for each key of its object schema. */
+export function configVariables(definition: ConfiguredById): string[] {
   const shape = (definition.config as { shape?: Record<string, unknown> }).shape ?? {};
   return Object.keys(shape).map((key) => envVariableName(definition.id, key));
 }
 
 /** Reads `<ID>_<KEY>` for each key of the definition's object schema and validates them. */
-function parseProviderConfig(
-  definition: ProviderDefinition<unknown>,
+export function parseDefinitionConfig(
+  definition: ConfiguredById,
   env: Environment,
   issues: ConfigIssue[],
 ): { ok: true; value: unknown } | { ok: false } {
