@@ -201,7 +201,10 @@ export function requireHeader(request: ReceiptRequest, name: string): string {
 export function assertFresh(signedAt: number, request: Pick<ReceiptRequest, 'receivedAt'>, windowMs = RECEIPT_REPLAY_WINDOW_MS): void {
   if (!Number.isFinite(signedAt)) throw new ReceiptRejectedError('BadSignature', 'the signed timestamp is not a number');
   if (Math.abs(request.receivedAt - signedAt) > windowMs) {
-    throw new ReceiptRejectedError('Replayed', `signed ${Math.round((request.receivedAt - signedAt) / 1000)} s before arrival; at most ${windowMs / 1000} s allowed`);
+    throw new ReceiptRejectedError(
+      'Replayed',
+      `signed ${Math.round((request.receivedAt - signedAt) / 1000)} s before arrival; at most ${windowMs / 1000} s allowed`,
+    );
   }
 }
 

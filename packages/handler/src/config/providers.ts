@@ -1,6 +1,6 @@
 import { type ConfigIssue, commaList, envVariableName, type ProviderDefinition } from '@cognito-sms/core';
-import * as z from 'zod';
 import type { ZodType } from 'zod';
+import * as z from 'zod';
 import { loadProviderDefinition } from '../load-provider.js';
 import { createSecretResolver, isSecretReference, parseSecretReference, type SecretReference, type SecretResolver } from '../secrets.js';
 import { destinationKey, type Environment, integer, parseEnv, parseTable } from './env.js';

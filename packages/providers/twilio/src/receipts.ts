@@ -3,6 +3,8 @@
 // parameter's name and value, sorted by name)) (twilio.com/docs/usage/webhooks/webhooks-security).
 // Verified with the SDK's own `validateRequest`: its module loads node:crypto, url and
 // querystring only, not the REST client.
+
+import { secretString } from '@cognito-sms/core/provider';
 import {
   type DeliveryReceipt,
   type DeliveryState,
@@ -13,7 +15,6 @@ import {
   receiptParams,
   requireHeader,
 } from '@cognito-sms/core/receipts';
-import { secretString } from '@cognito-sms/core/provider';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import * as z from 'zod';
 
