@@ -1,3 +1,5 @@
+export type { CallbackSender, DeliveryOutcome, OutcomeByDestination, SentCallback, StatusCallback } from './callbacks.js';
+export { createCallbackSender } from './callbacks.js';
 export type { Emulator, EmulatorRoute, RecordedRequest, ScriptedResponse } from './emulator.js';
 export { startEmulator } from './emulator.js';
 export type { AwsCall, AwsJsonEmulator } from './emulators/aws-json.js';
