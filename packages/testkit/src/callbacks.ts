@@ -1,6 +1,7 @@
 // Status callbacks an emulator sends back, the way a provider calls the URL a message named:
 // each emulator builds and signs its provider's documented request, this sends it and keeps
 // what the receiver answered, so a test can await them and assert on the outcome.
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where an emulated message ends up; each emulator maps it to its provider's status words. */
 export type DeliveryOutcome = 'delivered' | 'undelivered' | 'failed' | 'expired';
@@ -16,6 +17,8 @@ export interface StatusCallback {
   readonly headers: Readonly<Record<string, string>>;
   /** The raw body; empty for GET (the parameters are then in `url`). */
   readonly body: string;
+  /** Wait this long after the previous callback before sending (a provider reports after a while). */
+  readonly delayMs?: number;
 }
 
 /** A callback sent, with the receiver's answer (`status` undefined when it could not be reached). */
@@ -51,6 +54,7 @@ export function createCallbackSender(): CallbackSender {
     send(callback) {
       const batch = sent;
       tail = tail.then(async () => {
+        if (callback.delayMs) await sleep(callback.delayMs);
         const answer = await deliver(callback);
         batch.push({ ...callback, ...answer });
       });

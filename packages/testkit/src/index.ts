@@ -11,6 +11,8 @@ export type { EncryptLikeCognitoOptions, KmsEndpoint } from './encrypt.js';
 export { encryptLikeCognito, escapeLikeCognito } from './encrypt.js';
 export type { CognitoEventOptions } from './events.js';
 export { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID } from './events.js';
+export type { FunctionUrl, FunctionUrlContext, FunctionUrlEvent, FunctionUrlHandler, FunctionUrlResult } from './function-url.js';
+export { startFunctionUrl } from './function-url.js';
 export type { KmsCall, KmsFault, LoopbackKms, LoopbackKmsOptions } from './kms-server.js';
 export { startLoopbackKms } from './kms-server.js';
 export type { EncryptVariantOptions, MessagePart, MessageRegion } from './tamper.js';

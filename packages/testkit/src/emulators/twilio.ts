@@ -6,8 +6,20 @@
 // - "Twilio API responses" (twilio.com/docs/usage/twilios-response) and the Error and Warning
 //   Dictionary (twilio.com/docs/api/errors): an error is `{ code, message, more_info, status }`
 //   with the HTTP status repeated in `status`.
-import { randomBytes } from 'node:crypto';
+//   Status callbacks follow "Track outbound message status" (twilio.com/docs/messaging/guides/track-outbound-message-status):
+//   a form POST to the message's `StatusCallback` per status change (`sent`, then `delivered`,
+//   `undelivered` or `failed` with `ErrorCode`), signed as "Webhooks security" describes
+//   (twilio.com/docs/usage/webhooks/webhooks-security): `X-Twilio-Signature` = base64 HMAC-SHA1
+//   with the auth token over the URL followed by each parameter's name and value, sorted by name.
+import { createHmac, randomBytes } from 'node:crypto';
 import { smsSegments } from '@cognito-sms/core/provider';
+import {
+  type CallbackSender,
+  createCallbackSender,
+  type DeliveryOutcome,
+  type OutcomeByDestination,
+  type SentCallback,
+} from '../callbacks.js';
 import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '../emulator.js';
 
 /** Credentials the emulator accepts; each defaults to {@link TWILIO_EMULATOR_CREDENTIALS}. */
@@ -17,6 +29,8 @@ export interface TwilioEmulatorOptions {
   /** An API key (SK…) that may authenticate for `accountSid`, with its secret. */
   readonly apiKeySid?: string;
   readonly apiKeySecret?: string;
+  /** Where each message with a `StatusCallback` ends up (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
 }
 
 export interface TwilioEmulator extends Emulator {
@@ -24,6 +38,8 @@ export interface TwilioEmulator extends Emulator {
   readonly authToken: string;
   readonly apiKeySid: string;
   readonly apiKeySecret: string;
+  /** Waits for the status callbacks sent so far and returns them with the receiver's answers. */
+  receipts(): Promise<readonly SentCallback[]>;
 }
 
 /** The Message resource as `POST …/Messages.json` returns it (schema `api.v2010.account.message`). */
@@ -126,7 +142,7 @@ export function twilioError(code: TwilioErrorCode, details: Details & { readonly
  *
  * @example `const { accountSid, authToken } = TWILIO_EMULATOR_CREDENTIALS`
  */
-export const TWILIO_EMULATOR_CREDENTIALS: Readonly<Required<TwilioEmulatorOptions>> = {
+export const TWILIO_EMULATOR_CREDENTIALS: Readonly<Required<Omit<TwilioEmulatorOptions, 'outcome'>>> = {
   accountSid: 'AC0123456789abcdef0123456789abcdef',
   authToken: 'emulator-auth-token-0123456789ab',
   apiKeySid: 'SK0123456789abcdef0123456789abcdef',
@@ -151,12 +167,71 @@ const MAX_BODY_CHARACTERS = 1600;
  * ```
  */
 export async function startTwilioEmulator(options: TwilioEmulatorOptions = {}): Promise<TwilioEmulator> {
-  const credentials = { ...TWILIO_EMULATOR_CREDENTIALS, ...options };
-  const emulator = await startEmulator((request) => createMessage(request, credentials));
-  return Object.assign(emulator, credentials);
+  const { outcome = () => 'delivered', ...given } = options;
+  const credentials = { ...TWILIO_EMULATOR_CREDENTIALS, ...given };
+  const callbacks = createCallbackSender();
+  const emulator = await startEmulator((request) => {
+    const response = createMessage(request, credentials);
+    const statusCallback = request.form?.get('StatusCallback');
+    if (response.status === 201 && statusCallback) {
+      reportStatus(callbacks, statusCallback, response.body as TwilioMessageResource, outcome, credentials.authToken);
+    }
+    return response;
+  });
+  return Object.assign(emulator, credentials, { receipts: () => callbacks.settled() });
 }
 
-function createMessage(request: RecordedRequest, credentials: Required<TwilioEmulatorOptions>): ScriptedResponse {
+// The final status and error code Twilio reports for each outcome (Error Dictionary: 30003
+// "Unreachable destination handset", 30008 "Unknown error", 30036 "Validity Period Expired").
+const FINAL_STATUS: Record<DeliveryOutcome, { status: string; errorCode?: string }> = {
+  delivered: { status: 'delivered' },
+  undelivered: { status: 'undelivered', errorCode: '30003' },
+  failed: { status: 'failed', errorCode: '30008' },
+  expired: { status: 'failed', errorCode: '30036' },
+};
+
+/** Queues the `sent` and final callbacks of an accepted message, signed with the auth token. */
+function reportStatus(
+  callbacks: CallbackSender,
+  url: string,
+  message: TwilioMessageResource,
+  outcome: OutcomeByDestination,
+  authToken: string,
+): void {
+  const final = FINAL_STATUS[outcome(message.to)];
+  for (const [status, errorCode, delayMs] of [
+    ['sent', undefined, 20],
+    [final.status, final.errorCode, 20],
+  ] as const) {
+    const params: Record<string, string> = {
+      AccountSid: message.account_sid,
+      ApiVersion: message.api_version,
+      From: message.from ?? '',
+      MessageSid: message.sid,
+      MessageStatus: status,
+      SmsSid: message.sid,
+      SmsStatus: status,
+      To: message.to,
+      ...(errorCode ? { ErrorCode: errorCode } : {}),
+    };
+    const signed = Object.keys(params)
+      .sort()
+      .reduce((text, name) => text + name + params[name], url);
+    callbacks.send({
+      url,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': createHmac('sha1', authToken).update(signed).digest('base64'),
+        'i-twilio-idempotency-token': randomBytes(16).toString('hex'),
+      },
+      body: new URLSearchParams(params).toString(),
+      delayMs,
+    });
+  }
+}
+
+function createMessage(request: RecordedRequest, credentials: Required<Omit<TwilioEmulatorOptions, 'outcome'>>): ScriptedResponse {
   // Authentication comes first: Twilio answers 401 on any path when the credentials are wrong.
   if (!basicAuthUser(request.headers.authorization, credentials)) return twilioError(20003);
   const match = MESSAGES_PATH.exec(request.path);
@@ -207,7 +282,7 @@ function createMessage(request: RecordedRequest, credentials: Required<TwilioEmu
 }
 
 /** The account or API key SID that authenticated, or undefined. */
-function basicAuthUser(header: string | undefined, credentials: Required<TwilioEmulatorOptions>): string | undefined {
+function basicAuthUser(header: string | undefined, credentials: Required<Omit<TwilioEmulatorOptions, 'outcome'>>): string | undefined {
   const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
   if (!encoded) return undefined;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
