@@ -5,7 +5,12 @@ import { build } from 'esbuild';
 
 await rm('dist', { recursive: true, force: true });
 const result = await build({
-  entryPoints: { index: 'src/index.ts', 'create-handler': 'src/create-handler.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    'create-handler': 'src/create-handler.ts',
+    receipts: 'src/receipts.ts',
+    'create-receipts-handler': 'src/create-receipts-handler.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,

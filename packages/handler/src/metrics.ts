@@ -38,14 +38,6 @@ export interface MetricsRecorder {
   flush(): void;
 }
 
-type Unit = 'Count' | 'Milliseconds';
-interface Point {
-  readonly name: string;
-  readonly unit: Unit;
-  readonly value: number;
-  readonly dimensions: { provider?: string; trigger?: string; country?: string; limit?: string };
-}
-
 /** Records nothing: `POWERTOOLS_METRICS_DISABLED=true`. */
 export const NO_METRICS: MetricsRecorder = { record() {}, duplicate() {}, flush() {} };
 
@@ -57,10 +49,8 @@ export const NO_METRICS: MetricsRecorder = { record() {}, duplicate() {}, flush(
  */
 export async function createMetricsRecorder(settings: MetricsSettings): Promise<MetricsRecorder> {
   if (!settings.enabled) return NO_METRICS;
-  const { Metrics } = await import('@aws-lambda-powertools/metrics');
-  const metrics = new Metrics({ namespace: settings.namespace, serviceName: settings.serviceName });
-  let points: Point[] = [];
-  const add = (name: string, unit: Unit, value: number, dimensions: Point['dimensions']) => points.push({ name, unit, value, dimensions });
+  const emf = await createEmfPublisher(settings);
+  const add = emf.add;
 
   return {
     record(event) {
@@ -92,20 +82,63 @@ export async function createMetricsRecorder(settings: MetricsSettings): Promise<
     duplicate(trigger) {
       add(METRIC_NAMES.duplicate, 'Count', 1, trigger ? { trigger } : {});
     },
+    flush: emf.flush,
+  };
+}
+
+type Unit = 'Count' | 'Milliseconds';
+
+/** The dimensions a point may carry; each one present becomes its own dimension set. */
+export interface MetricDimensions {
+  readonly provider?: string;
+  readonly trigger?: string;
+  readonly country?: string;
+  readonly limit?: string;
+  readonly reason?: string;
+}
+
+interface Point {
+  readonly name: string;
+  readonly unit: Unit;
+  readonly value: number;
+  readonly dimensions: MetricDimensions;
+}
+
+/** Points collected during an invocation, published together as EMF lines. */
+export interface EmfPublisher {
+  add(name: string, unit: Unit, value: number, dimensions: MetricDimensions): void;
+  /** Publishes the points added since the last flush. */
+  flush(): void;
+}
+
+const DIMENSION_NAMES = ['provider', 'trigger', 'country', 'limit', 'reason'] as const;
+
+/**
+ * EMF on Powertools Metrics, shared by the sender's and the receipts function's recorders:
+ * points with the same dimension values share one EMF line.
+ *
+ * @example `const emf = await createEmfPublisher(settings); emf.add('SmsSent', 'Count', 1, { provider }); emf.flush()`
+ */
+export async function createEmfPublisher(settings: MetricsSettings): Promise<EmfPublisher> {
+  const { Metrics } = await import('@aws-lambda-powertools/metrics');
+  const metrics = new Metrics({ namespace: settings.namespace, serviceName: settings.serviceName });
+  let points: Point[] = [];
+  return {
+    add: (name, unit, value, dimensions) => points.push({ name, unit, value, dimensions }),
     flush() {
       const groups = new Map<string, Point[]>();
       for (const point of points) {
-        const key = JSON.stringify([point.dimensions.provider, point.dimensions.trigger, point.dimensions.country, point.dimensions.limit]);
+        const key = JSON.stringify(DIMENSION_NAMES.map((name) => point.dimensions[name]));
         groups.set(key, [...(groups.get(key) ?? []), point]);
       }
       points = [];
       for (const group of groups.values()) {
         const dimensions = group[0]?.dimensions ?? {};
         metrics.addDimensions({});
-        if (dimensions.provider) metrics.addDimensions({ provider: dimensions.provider });
-        if (dimensions.trigger) metrics.addDimensions({ trigger: dimensions.trigger });
-        if (dimensions.country) metrics.addDimensions({ country: dimensions.country });
-        if (dimensions.limit) metrics.addDimensions({ limit: dimensions.limit });
+        for (const name of DIMENSION_NAMES) {
+          const value = dimensions[name];
+          if (value) metrics.addDimensions({ [name]: value });
+        }
         for (const point of group) metrics.addMetric(point.name, point.unit as never, point.value);
         metrics.publishStoredMetrics();
       }

@@ -62,7 +62,9 @@ describe('Handler: SMS_PROVIDER=twilio, end to end', () => {
 
     // Act
     await handler(event, h.context);
-    const refused = await createHandler({ ...twilioEnv(), SMS_RECEIPTS_URL: 'https://abc123.lambda-url.eu-west-1.on.aws/?token=1' }).catch((e: unknown) => e);
+    const refused = await createHandler({ ...twilioEnv(), SMS_RECEIPTS_URL: 'https://abc123.lambda-url.eu-west-1.on.aws/?token=1' }).catch(
+      (e: unknown) => e,
+    );
 
     // Assess
     expect(twilio.requests[0]?.form?.get('StatusCallback')).toBe('https://abc123.lambda-url.eu-west-1.on.aws/twilio');

@@ -81,7 +81,8 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
   const guard = parseGuardConfig(providers.resolvedEnv, file?.guard, issues);
   const senders = parseSenders(env, file, providers.ids, issues);
   const messages = parseTemplates(env, file, issues);
-  if (!cognito || !delivery || !screening || !idempotency || !metrics || !receipts || !messages || issues.length > 0) throw new ConfigError(issues);
+  if (!cognito || !delivery || !screening || !idempotency || !metrics || !receipts || !messages || issues.length > 0)
+    throw new ConfigError(issues);
 
   return Object.freeze({
     providers: providers.providers,

@@ -1,0 +1,13 @@
+import type { ReceiptsDefinition } from '@cognito-sms/core/receipts';
+
+type ReceiptsModule = Promise<{ default: ReceiptsDefinition<unknown> }>;
+
+/**
+ * The receipts parts of the adapters shipped with this project, by id: each adapter's
+ * `./receipts` subpath, a dynamic import so the receipts function loads only those the chains
+ * name, and never an adapter's sending half. The console adapter has none. Read it with
+ * `Object.hasOwn`; scripts/bundle.mjs generates one per bundle, like src/providers.ts.
+ */
+export const BUILT_IN_RECEIPTS: Readonly<Record<string, () => ReceiptsModule>> = {
+  twilio: () => import('@cognito-sms/provider-twilio/receipts') as ReceiptsModule,
+};

@@ -1,0 +1,10 @@
+import { createReceiptsHandler } from './create-receipts-handler.js';
+
+export type { ReceiptsHandler, ReceiptsResponse } from './create-receipts-handler.js';
+
+/**
+ * The receipts Lambda entry (`receipts.handler`): providers' status callbacks on its function
+ * URL, SNS delivery-status logs and End User Messaging events. Configured once per container
+ * from the same variables as the sender.
+ */
+export const handler = await createReceiptsHandler(process.env);
