@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const PROVIDER_IDS = Object.keys(
 
 interface Metafile {
   inputs: Record<string, unknown>;
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
 }
 interface Manifest {
   name: string;
@@ -130,6 +132,68 @@ describe('Script: npm run bundle', () => {
     for (const id of manifest.providers) expect(includesProviderSource(inputs, id)).toBe(true);
     const index = await readFile(join(outdir, 'all', 'index.mjs'), 'utf8');
     expect(index).toMatch(/import\(["']\.\/chunks\//);
+  });
+
+  it('builds receipts.mjs (receipts.handler) from the adapter’s ./receipts part only, without its sending half', async () => {
+    // Assess: Twilio's receipts part verifies with the SDK's webhooks module, not its REST client.
+    // The files that put code into the output (esbuild parses more, then tree-shakes them away).
+    const meta = await readJson<Metafile>(join(outdir, 'twilio.receipts.meta.json'));
+    const inputs = Object.values(meta.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path.replaceAll('\\', '/')),
+    );
+    expect(inputs).toContain('../providers/twilio/src/receipts.ts');
+    expect(
+      includesProviderSource(
+        inputs.filter((path) => !path.endsWith('/receipts.ts')),
+        'twilio',
+      ),
+    ).toBe(false);
+    expect(inputs.some((path) => path.includes('node_modules/twilio/lib/rest/'))).toBe(false);
+    expect(includesPackage(inputs, '@aws-sdk/client-kms')).toBe(false);
+    const manifest = await readJson<Manifest & { receiptsHandler: string; receiptsProviders: string[] }>(
+      join(outdir, 'twilio.manifest.json'),
+    );
+    expect(manifest).toMatchObject({ receiptsHandler: 'receipts.handler', receiptsProviders: ['twilio'] });
+  });
+
+  it('runs the unzipped twilio bundle’s receipts.handler on its own: answers a function URL request and refuses a forged one', async () => {
+    // Prepare: a callback signed as Twilio signs it, arriving as a function URL event.
+    const base = 'https://abc123.lambda-url.eu-west-1.on.aws';
+    const params = { MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'delivered' };
+    const signed = `${base}/twilio${Object.keys(params)
+      .sort()
+      .map((name) => name + params[name as keyof typeof params])
+      .join('')}`;
+    const signature = createHmac('sha1', 'receipts-auth-token').update(signed).digest('base64');
+    const event = (sig: string) => ({
+      version: '2.0',
+      rawPath: '/twilio',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig },
+      requestContext: { http: { method: 'POST' }, domainName: 'abc123.lambda-url.eu-west-1.on.aws' },
+      body: Buffer.from(new URLSearchParams(params).toString()).toString('base64'),
+      isBase64Encoded: true,
+    });
+    const env = { SMS_PROVIDER: 'twilio', TWILIO_AUTH_TOKEN: 'receipts-auth-token', SMS_RECEIPTS_URL: base, AWS_REGION: 'eu-west-1' };
+    const program = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(outdir, 'twilio', 'receipts.mjs')).href)});
+      for (const event of JSON.parse(process.env.TEST_EVENTS)) process.stdout.write('RESPONSE ' + JSON.stringify(await handler(event)) + '\\n');`;
+
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], {
+      cwd: join(outdir, 'twilio'),
+      env: { PATH: process.env.PATH ?? '', TEST_EVENTS: JSON.stringify([event(signature), event('forged')]), ...env },
+    });
+
+    // Assess
+    const responses = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('RESPONSE '))
+      .map((line) => JSON.parse(line.slice('RESPONSE '.length)) as { statusCode: number });
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 403]);
+    expect(stdout).toContain('"SmsDelivered"');
   });
 
   it('writes a zip of the .mjs files only, readable by the Lambda runtime user, with a source map beside it', async () => {
