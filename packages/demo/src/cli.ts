@@ -10,10 +10,12 @@ import {
   DEFAULT_USER_POOL_ID,
   encryptLikeCognito,
   escapeLikeCognito,
+  type FunctionUrlHandler,
+  startFunctionUrl,
   startLoopbackKms,
 } from '@cognito-sms/testkit';
 import { ATTACK_ENV, runAttackDemo } from './attack.js';
-import { DEMO_AWS_CREDENTIALS, EMULATED_PROVIDERS } from './emulated-providers.js';
+import { DEMO_AWS_CREDENTIALS, EMULATED_PROVIDERS, type EmulatedProvider, RECEIPT_PROVIDERS } from './emulated-providers.js';
 
 const USAGE = `Usage: npm run demo -- [options]
 
@@ -22,6 +24,9 @@ const USAGE = `Usage: npm run demo -- [options]
   --code <code>      the secret to encrypt (default: a random 6-digit code per trigger)
   --provider <id>    deliver through a real adapter to its loopback emulator:
                      twilio, vonage, messagebird, sns, end-user-messaging (default: console)
+  --receipts         also run the receipts function on a loopback function URL: the provider's
+                     emulator posts signed status callbacks, each is verified and counted
+                     (twilio)
   --attack           replay an SMS-pumping burst against the fraud guard (in memory) and show
                      what was sent and why the rest was refused
   --verbose          also show the handler's JSON log lines
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     provider: { type: 'string', default: process.env.DEMO_PROVIDER },
     verbose: { type: 'boolean', default: false },
     attack: { type: 'boolean', default: false },
+    receipts: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -49,6 +55,19 @@ if (values.help) {
 
 const triggers = selectTriggers(values.trigger ?? process.env.DEMO_TRIGGER);
 const emulated = values.provider && values.provider !== 'console' ? selectEmulatedProvider(values.provider) : undefined;
+if (values.receipts && !RECEIPT_PROVIDERS.includes(values.provider ?? 'console')) {
+  console.error(`--receipts needs a provider whose emulator sends status callbacks: --provider ${RECEIPT_PROVIDERS.join(' | ')}`);
+  process.exit(2);
+}
+// The receipts function is created once the environment is set; the URL must exist before, for SMS_RECEIPTS_URL.
+let receiptsHandler: FunctionUrlHandler | undefined;
+let receiptsShown = 0;
+const receiptsUrl = values.receipts
+  ? await startFunctionUrl(async (event, context) => {
+      if (!receiptsHandler) throw new Error('the receipts function is not ready');
+      return receiptsHandler(event, context);
+    })
+  : undefined;
 const kms = await startLoopbackKms();
 const keyArn = kms.keyArns[0] as string;
 const provider = emulated ? await emulated(kms.region) : undefined;
@@ -61,6 +80,7 @@ Object.assign(process.env, {
   SMS_PROVIDER: values.provider ?? process.env.SMS_PROVIDER ?? 'console',
   POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'ERROR',
   ...provider?.env,
+  ...(receiptsUrl ? { SMS_RECEIPTS_URL: receiptsUrl.url } : {}),
   // The burst's guard settings, unless the environment sets its own.
   ...(values.attack
     ? Object.fromEntries(
@@ -84,6 +104,11 @@ let failures = 0;
 try {
   // Imported after the environment is set: the handler reads it once, at cold start.
   const { handler } = await import('@cognito-sms/handler');
+  if (receiptsUrl) {
+    const { createReceiptsHandler } = await import('@cognito-sms/handler/create-receipts-handler');
+    const receipts = await createReceiptsHandler(process.env);
+    receiptsHandler = (event) => receipts(event);
+  }
   if (values.attack) {
     // The console provider prints every SMS; during the burst only the tally is shown.
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
@@ -94,7 +119,9 @@ try {
     await kms.close();
     process.exit(held ? 0 : 1);
   }
-  console.log(`cognito-sms demo: provider ${process.env.SMS_PROVIDER}, loopback KMS ${kms.endpoint}, key ${keyArn}\n`);
+  console.log(
+    `cognito-sms demo: provider ${process.env.SMS_PROVIDER}, loopback KMS ${kms.endpoint}, key ${keyArn}${receiptsUrl ? `, receipts function ${receiptsUrl.url}` : ''}\n`,
+  );
   for (const trigger of triggers) {
     const secret = trigger === 'CustomSMSSender_AccountTakeOverNotification' ? undefined : (values.code ?? defaultSecret(trigger));
     const ciphertext =
@@ -127,8 +154,9 @@ try {
       } else {
         delivered = written.some((line) => secret === undefined || line.includes(JSON.stringify(secret).slice(1, -1)));
       }
-      console.log(`  ${delivered ? '✔' : '✘'} delivered by ${receipt.provider} as ${receipt.messageId}\n`);
+      console.log(`  ${delivered ? '✔' : '✘'} delivered by ${receipt.provider} as ${receipt.messageId}${receiptsUrl ? '' : '\n'}`);
       if (!delivered) failures++;
+      if (receiptsUrl && provider && !(await showReceipts(provider, receiptsUrl.url))) failures++;
     } catch (error) {
       failures++;
       console.log(`  ✘ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
@@ -137,11 +165,32 @@ try {
 } finally {
   await kms.close();
   await provider?.emulator.close();
+  await receiptsUrl?.close();
 }
 console.log(
   `${triggers.length - failures} of ${triggers.length} messages delivered; KMS answered ${kms.calls.filter((c) => c.operation === 'Decrypt').length} Decrypt calls.`,
 );
 process.exit(failures === 0 ? 0 : 1);
+
+/**
+ * Waits for the emulator's status callbacks to the receipts function and shows each with the
+ * answer it got; true when every one was accepted (the metric lines print as the function writes them).
+ */
+async function showReceipts(provider: EmulatedProvider, base: string): Promise<boolean> {
+  // The emulator keeps every callback it sent; show those of this message only.
+  const callbacks = ((await provider.receipts?.()) ?? []).slice(receiptsShown);
+  receiptsShown += callbacks.length;
+  for (const callback of callbacks) {
+    const signature = Object.keys(callback.headers).find((name) => name.includes('signature'));
+    const status = provider.receiptStatus?.(callback);
+    console.log(
+      `  ← status callback ${callback.method} ${callback.url.slice(base.length).split('?')[0]}${status ? ` "${status}"` : ''}${signature ? `, signed ${signature}` : ''}: receipts function answered ${callback.status}`,
+    );
+  }
+  const accepted = callbacks.length > 0 && callbacks.every((callback) => callback.status === 200);
+  console.log(`  ${accepted ? '✔' : '✘'} ${callbacks.length} receipt(s) verified and counted\n`);
+  return accepted;
+}
 
 function selectTriggers(name: string | undefined): TriggerSource[] {
   if (!name || name === 'all') return [...TRIGGER_SOURCES];

@@ -1,7 +1,7 @@
 // Loopback emulators the demo can deliver to, so `--provider <id>` runs the real adapter over
 // HTTP with no account: each entry starts the provider's emulator and returns the variables
 // that point the handler at it.
-import type { Emulator, RecordedRequest } from '@cognito-sms/testkit';
+import type { Emulator, RecordedRequest, SentCallback } from '@cognito-sms/testkit';
 import { startEndUserMessagingEmulator } from '@cognito-sms/testkit/emulators/end-user-messaging';
 import { startMessageBirdEmulator } from '@cognito-sms/testkit/emulators/messagebird';
 import { startSnsEmulator } from '@cognito-sms/testkit/emulators/sns';
@@ -13,6 +13,10 @@ export interface EmulatedProvider {
   readonly env: Record<string, string>;
   /** The destination and text the emulator received, decoded from the provider's wire format. */
   readonly received: (request: RecordedRequest) => { to: string | undefined; text: string | undefined };
+  /** The status callbacks the emulator sent to SMS_RECEIPTS_URL, for those that send them. */
+  readonly receipts?: () => Promise<readonly SentCallback[]>;
+  /** The provider's status word in a callback (`sent`, `delivered`). */
+  readonly receiptStatus?: (callback: SentCallback) => string | undefined;
 }
 
 const AWS_CREDENTIALS = { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo' };
@@ -29,6 +33,8 @@ export const EMULATED_PROVIDERS: Readonly<Record<string, (region: string) => Pro
         TWILIO_BASE_URL: emulator.baseUrl,
       },
       received: (r) => ({ to: r.form?.get('To') ?? undefined, text: r.form?.get('Body') ?? undefined }),
+      receipts: () => emulator.receipts(),
+      receiptStatus: (callback) => new URLSearchParams(callback.body).get('MessageStatus') ?? undefined,
     };
   },
   async vonage() {
@@ -73,5 +79,8 @@ export const EMULATED_PROVIDERS: Readonly<Record<string, (region: string) => Pro
     };
   },
 };
+
+/** The providers `--receipts` works with: their emulators post signed status callbacks. */
+export const RECEIPT_PROVIDERS = ['twilio'];
 
 export const DEMO_AWS_CREDENTIALS = AWS_CREDENTIALS;

@@ -41,6 +41,27 @@ describe('Demo: npm run demo', () => {
     },
   );
 
+  it('runs the receipts function with --receipts: the emulator signs status callbacks, each is verified and the final one counted', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', 'twilio', '--receipts', '--trigger', 'SignUp', '--code', '550193'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/← status callback POST \/twilio "sent", signed x-twilio-signature: receipts function answered 200/);
+    expect(run.stdout).toMatch(/← status callback POST \/twilio "delivered", signed x-twilio-signature: receipts function answered 200/);
+    // The intermediate `sent` is not counted: one SmsDelivered point, from the final status.
+    const delivered = run.stdout.split('\n').filter((line) => line.includes('"SmsDelivered":1'));
+    expect(delivered).toHaveLength(1);
+    expect(run.stdout).toContain('2 receipt(s) verified and counted');
+  });
+
+  it('refuses --receipts with a provider whose emulator sends no callbacks', () => {
+    const run = spawnSync(process.execPath, [cli, '--provider', 'console', '--receipts'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--receipts needs a provider whose emulator sends status callbacks');
+  });
+
   it('replays an SMS-pumping burst with --attack: every person served, the bots held to their prefixes, no Decrypt for a refusal', () => {
     const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--', '--attack'], {
       encoding: 'utf8',
