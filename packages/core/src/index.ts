@@ -70,6 +70,15 @@ export {
   transportError,
   transportErrorInit,
 } from './provider-errors.js';
+export type {
+  LearnedRoute,
+  RouteChange,
+  RouteHealth,
+  RouteHealthSource,
+  RouteLearner,
+  RouteLearnerOptions,
+} from './route-learning.js';
+export { createRouteLearner } from './route-learning.js';
 export type { RoutingTable, SenderChoice, SenderTable } from './routing.js';
 export { selectRoute, selectSender } from './routing.js';
 export { isSecret, Secret } from './secret.js';

@@ -9,6 +9,8 @@ import type { SendGuard } from './guard.js';
 import { assertE164, maskPhoneNumber } from './phone.js';
 import { type Clock, DEFAULT_DELIVERY_POLICY, type DeliveryEvent, type DeliveryPolicy, deliver, systemClock } from './policy.js';
 import type { Logger, SendReceipt, SmsProvider } from './provider.js';
+import type { DeliveryLedger } from './receipts.js';
+import type { RouteLearner } from './route-learning.js';
 import { type RoutingTable, type SenderTable, selectRoute, selectSender } from './routing.js';
 
 /** Something the sender did, with the trigger and destination country it concerned. */
@@ -17,6 +19,13 @@ export type SenderEvent = (
   | { readonly type: 'blocked'; readonly reason: string; readonly numberType?: string }
   | { readonly type: 'rateLimited'; readonly limit: string }
   | { readonly type: 'guardStoreError' }
+  | {
+      readonly type: 'routeDemoted';
+      readonly provider: string;
+      /** delivered / final receipts of the read that demoted it. */
+      readonly deliveredShare: number;
+      readonly samples: number;
+    }
 ) & {
   readonly trigger?: TriggerSource;
   readonly country?: string;
@@ -52,6 +61,18 @@ export interface CustomSmsSenderOptions {
    * message's delivery status to `<receiptsUrl>/<provider id>`, where its API allows it.
    */
   readonly receiptsUrl?: string;
+  /**
+   * Where each accepted message is recorded (provider, message id, time, country, trigger: no
+   * number, no code) so its receipt finds it. A failure to record is logged, never fails the send.
+   */
+  readonly ledger?: DeliveryLedger;
+  /**
+   * Reorders the destination country's chain by its delivered share before delivery: a
+   * provider whose messages stop arriving goes behind the next one for a while.
+   */
+  readonly routeLearner?: RouteLearner;
+  /** Wall-clock ms since the epoch for the ledger's records; `Date.now` by default. */
+  readonly now?: () => number;
   /** Told about every attempt, delivery, failure, block and rate limit (for metrics). */
   readonly onEvent?: (event: SenderEvent) => void;
   readonly clock?: Clock;
@@ -101,6 +122,61 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
     throw new TypeError("blocking number types needs an inspector built with types (loadPhoneMetadata('types'))");
   }
   const unknown: Destination = { country: undefined, callingCode: '', type: undefined };
+  const now = options.now ?? Date.now;
+
+  /** The chain as the route learner orders it, each demotion and recovery logged (and demotions counted). */
+  const learnedChain = async (
+    learner: RouteLearner,
+    country: string | undefined,
+    providers: readonly SmsProvider[],
+    signal: AbortSignal,
+  ): Promise<readonly SmsProvider[]> => {
+    const learned = await learner.order(country, providers, { signal });
+    for (const change of learned.demoted) {
+      const share = Math.round((change.deliveredShare ?? 0) * 100);
+      options.logger.warn(
+        `SMS route demoted: ${change.provider} in ${change.country} (${share}% of ${change.samples} receipts delivered); behind the next provider until ${new Date(change.until ?? 0).toISOString()}`,
+        { provider: change.provider, country: change.country, deliveredShare: change.deliveredShare, samples: change.samples },
+      );
+      options.onEvent?.({
+        type: 'routeDemoted',
+        provider: change.provider,
+        deliveredShare: change.deliveredShare ?? 0,
+        samples: change.samples ?? 0,
+        country: change.country,
+      });
+    }
+    for (const change of learned.recovered) {
+      options.logger.info(`SMS route recovered: ${change.provider} in ${change.country}`, {
+        provider: change.provider,
+        country: change.country,
+      });
+    }
+    return learned.providers;
+  };
+
+  /** Records an accepted message for its receipt; the SMS is out already, so a failure only logs. */
+  const recordSent = async (
+    ledger: DeliveryLedger,
+    receipt: SendReceipt,
+    trigger: TriggerSource | undefined,
+    country: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void> => {
+    if (!trigger) return;
+    try {
+      await ledger.recordSent(
+        { provider: receipt.provider, messageId: receipt.messageId, sentAt: now(), trigger, ...(country ? { country } : {}) },
+        { signal },
+      );
+    } catch (error) {
+      options.logger.warn('SMS sent, but not recorded for its delivery receipt', {
+        provider: receipt.provider,
+        messageId: receipt.messageId,
+        error: error instanceof Error ? error.name : typeof error,
+      });
+    }
+  };
 
   return {
     async send(input, context) {
@@ -110,6 +186,8 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
       let delivering = false;
       const emit = (event: SenderEvent) =>
         options.onEvent?.({ ...event, ...(trigger ? { trigger } : {}), ...(country ? { country } : {}) });
+      /** A signal for work on the send's path: what is left of the invocation, less the margin. */
+      const budget = () => AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - policy.safetyMarginMs));
       try {
         const event = parseCustomSmsSenderEvent(input);
         trigger = event.triggerSource;
@@ -133,7 +211,7 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
               trigger: event.triggerSource,
               segments: composer.estimateSegments(event.triggerSource, event.request.userAttributes.locale, event.userName),
             },
-            { signal: AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - policy.safetyMarginMs)) },
+            { signal: budget() },
           );
           if (verdict.storeError) {
             options.logger.warn('Fraud guard store unavailable; sending unchecked (SMS_GUARD_ON_STORE_ERROR=open)', {
@@ -148,28 +226,25 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
         const ciphertext = event.request.code;
         // KMS shares the invocation's budget: a KMS that does not answer must not hold the
         // invocation until Lambda kills it.
-        const code = ciphertext
-          ? await options.decrypter.decrypt(ciphertext, event.userPoolId, {
-              signal: AbortSignal.timeout(Math.max(1, context.getRemainingTimeInMillis() - policy.safetyMarginMs)),
-            })
-          : undefined;
+        const code = ciphertext ? await options.decrypter.decrypt(ciphertext, event.userPoolId, { signal: budget() }) : undefined;
         const locale = event.request.userAttributes.locale;
         const text = composer.compose(event.triggerSource, locale, { code: code?.reveal(), username: event.userName });
         const route = selectRoute(routing, destination);
         const logFields = { country: country ?? 'unknown', route: route.key };
+        const chain = options.routeLearner ? await learnedChain(options.routeLearner, country, route.providers, budget()) : route.providers;
         options.logger.debug('Delivering SMS', {
           ...logFields,
           trigger: event.triggerSource,
           userPoolId: event.userPoolId,
           to: maskPhoneNumber(to),
-          chain: route.providers.map((p) => p.id),
+          chain: chain.map((p) => p.id),
           locale: text.locale,
           encoding: text.encoding,
           segments: text.segments,
         });
         delivering = true;
-        return await deliver(
-          route.providers,
+        const receipt = await deliver(
+          chain,
           {
             to,
             body: text.body,
@@ -193,6 +268,8 @@ export function createCustomSmsSender(options: CustomSmsSenderOptions): CustomSm
             ...(options.random ? { random: options.random } : {}),
           },
         );
+        if (options.ledger) await recordSent(options.ledger, receipt, trigger, country, budget());
+        return receipt;
       } catch (error) {
         if (isDestinationBlockedError(error)) {
           options.logger.warn('SMS blocked', { trigger, country: country ?? 'unknown', reason: error.code, numberType: error.numberType });
