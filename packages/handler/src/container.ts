@@ -11,14 +11,17 @@ import {
   type DestinationInspector,
   loadDestinationInspector,
   type MessageComposer,
+  type RouteLearner,
   type SendGuard,
   type SmsProvider,
 } from '@cognito-sms/core';
+import type { DeliveryLedger } from '@cognito-sms/core/receipts';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { guardNeedsCountry } from './config/guard.js';
 import type { HandlerConfig } from './config/index.js';
 import { createGuard } from './guard.js';
 import { createDeduplicator, type Deduplicator } from './idempotency.js';
+import { createDeliveryLedger } from './ledger.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';
 
 /**
@@ -35,9 +38,14 @@ export const TOKENS = {
   metrics: Symbol('MetricsRecorder'),
   deduplicator: Symbol('Deduplicator'),
   guard: Symbol('SendGuard'),
+  /** The delivery ledger, when receipts or route learning are on with a state table. */
+  ledger: Symbol('DeliveryLedger'),
+  routeLearner: Symbol('RouteLearner'),
   /** Providers by entry (`SMS_PROVIDER` / `SMS_ROUTES`). */
   providers: Symbol('SmsProviders'),
   sender: Symbol('CustomSmsSender'),
+  /** Wall-clock ms since the epoch for the ledger's records (tests hand in their own). */
+  now: Symbol('Now'),
 } as const;
 
 /**
@@ -49,9 +57,14 @@ export const TOKENS = {
  *
  * @example `const sender = (await buildContainer(config, logger)).resolve<CustomSmsSender>(TOKENS.sender)`
  */
-export async function buildContainer(config: HandlerConfig, logger: Logger): Promise<DependencyContainer> {
+export async function buildContainer(
+  config: HandlerConfig,
+  logger: Logger,
+  options: { readonly now?: () => number } = {},
+): Promise<DependencyContainer> {
   const container = rootContainer.createChildContainer();
   container.register(TOKENS.logger, { useValue: logger });
+  if (options.now) container.register(TOKENS.now, { useValue: options.now });
   // The SDK's default chain resolves credentials, AWS_REGION and AWS_ENDPOINT_URL_KMS. The SDK
   // sets no request timeout by default: a stalled KMS would hold the invocation until Lambda
   // kills it, so each request gets one (Decrypt answers in tens of ms).
@@ -74,19 +87,24 @@ export async function buildContainer(config: HandlerConfig, logger: Logger): Pro
     types ||
     guardNeedsCountry(config.guard) ||
     config.metrics.enabled ||
+    // The ledger's records carry the country receipts are counted under.
+    (config.ledger.table !== undefined && (config.receipts.url !== undefined || config.ledger.routeLearning !== undefined)) ||
     config.routes.size > 0 ||
     config.senders.size > 0 ||
     (config.screening.allowedCountries?.length ?? 0) > 0 ||
     (config.screening.blockedCountries?.length ?? 0) > 0;
-  const [inspector, metrics, deduplicator, guard] = await Promise.all([
+  const [inspector, metrics, deduplicator, guard, { ledger, routeLearner }] = await Promise.all([
     needsCountry ? loadDestinationInspector({ types }) : undefined,
     createMetricsRecorder(config.metrics),
     createDeduplicator(config.idempotency, logger),
     createGuard(config.guard, logger),
+    createDeliveryLedger(config.ledger, Boolean(config.receipts.url), logger, options.now),
   ]);
   // Registered only when loaded: tsyringe cannot hold an undefined value.
   if (inspector) container.register(TOKENS.inspector, { useValue: inspector });
   if (guard) container.register(TOKENS.guard, { useValue: guard });
+  if (ledger) container.register(TOKENS.ledger, { useValue: ledger });
+  if (routeLearner) container.register(TOKENS.routeLearner, { useValue: routeLearner });
   container.register(TOKENS.metrics, { useValue: metrics });
   container.register(TOKENS.deduplicator, { useValue: deduplicator });
   const composer = createMessageComposer(config.messages);
@@ -146,6 +164,9 @@ export async function registerProviders(container: DependencyContainer, config: 
         ...(handlerConfig.receipts.url ? { receiptsUrl: handlerConfig.receipts.url } : {}),
         ...(c.isRegistered(TOKENS.inspector, true) ? { inspector: c.resolve<DestinationInspector>(TOKENS.inspector) } : {}),
         ...(c.isRegistered(TOKENS.guard, true) ? { guard: c.resolve<SendGuard>(TOKENS.guard) } : {}),
+        ...(c.isRegistered(TOKENS.ledger, true) ? { ledger: c.resolve<DeliveryLedger>(TOKENS.ledger) } : {}),
+        ...(c.isRegistered(TOKENS.routeLearner, true) ? { routeLearner: c.resolve<RouteLearner>(TOKENS.routeLearner) } : {}),
+        ...(c.isRegistered(TOKENS.now, true) ? { now: c.resolve<() => number>(TOKENS.now) } : {}),
         composer: c.resolve<MessageComposer>(TOKENS.composer),
         logger: c.resolve<Logger>(TOKENS.logger),
         allowedUserPoolIds: handlerConfig.allowedUserPoolIds,

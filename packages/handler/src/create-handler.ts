@@ -17,6 +17,8 @@ export type CustomSmsSenderHandler = (
 export interface CreateHandlerOptions {
   /** Logger to write to; a Powertools Logger with service `cognito-sms` by default. */
   readonly logger?: Logger;
+  /** Wall-clock ms since the epoch for the delivery ledger and route learning; tests hand in their own. */
+  readonly now?: () => number;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function createHandler(env: Environment, options: CreateHandlerOpti
   let deduplicator: Deduplicator;
   try {
     const config = await loadHandlerConfig(env, { secrets });
-    root = await buildContainer(config, logger);
+    root = await buildContainer(config, logger, options.now ? { now: options.now } : {});
     scope = { config, sender: root.resolve<CustomSmsSender>(TOKENS.sender) };
     metrics = root.resolve<MetricsRecorder>(TOKENS.metrics);
     deduplicator = root.resolve<Deduplicator>(TOKENS.deduplicator);

@@ -14,6 +14,7 @@ import {
 } from '@cognito-sms/core/receipts';
 import type { Environment } from './config/env.js';
 import { loadReceiptsFunctionConfig } from './config/receipts-function.js';
+import { openDeliveryLedger } from './ledger.js';
 import { createEmfPublisher, type EmfPublisher } from './metrics.js';
 
 /** The largest callback body read, in bytes: a delivery report is well under 8 KiB; 64 KiB leaves room for batches. */
@@ -56,9 +57,13 @@ export type ReceiptsHandler = (event: unknown) => Promise<ReceiptsResponse | und
 
 export interface CreateReceiptsHandlerOptions {
   readonly logger?: Logger;
-  /** Correlates receipts with sends and counts each message once; without it every final receipt counts. */
+  /**
+   * Correlates receipts with sends and counts each message once. Default: the DynamoDB ledger on
+   * the state table (SMS_IDEMPOTENCY_TABLE, else SMS_GUARD_TABLE) when one is set; without any,
+   * every final receipt counts.
+   */
   readonly ledger?: DeliveryLedger;
-  /** The clock replay windows are measured with. */
+  /** The clock replay windows are measured with (and the DynamoDB ledger's, when it builds one). */
   readonly now?: () => number;
 }
 
@@ -80,6 +85,7 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
   let awsReaders: Map<AwsEventSource, AwsEventReader[]>;
   let baseUrl: string | undefined;
   let emf: EmfPublisher | undefined;
+  let ledger = options.ledger;
   try {
     const config = await loadReceiptsFunctionConfig(env);
     webhooks = new Map();
@@ -90,11 +96,14 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
       else webhooks.set(reader.id, reader);
     }
     baseUrl = config.url;
+    // Without a ledger every final receipt counts, repeats too: the table makes each count once.
+    if (!ledger && config.ledgerTable) ledger = await openDeliveryLedger(config.ledgerTable, now);
     emf = config.metrics.enabled ? await createEmfPublisher(config.metrics) : undefined;
     logger.debug('cognito-sms receipts ready', {
       webhooks: [...webhooks.keys()],
       awsEvents: [...awsReaders.values()].flat().map((reader) => reader.id),
       withoutReceipts: config.withoutReceipts,
+      ledger: ledger ? (options.ledger ? 'given' : 'dynamodb') : 'none',
     });
   } catch (error) {
     logger.error('cognito-sms receipts could not start', { error: describeError(error) });
@@ -116,7 +125,7 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
       logger.debug('Intermediate delivery status', fields);
       return;
     }
-    const settled = options.ledger ? await options.ledger.settle(receipt) : { first: true };
+    const settled = ledger ? await ledger.settle(receipt) : { first: true };
     if (!settled.first) {
       logger.info('Repeated final delivery status; counted once already', fields);
       return;

@@ -26,6 +26,8 @@ export const METRIC_NAMES = {
   rateLimited: 'SmsRateLimited',
   /** The fraud guard's store failed; with SMS_GUARD_ON_STORE_ERROR=open the SMS went out unchecked. */
   guardStoreError: 'SmsGuardStoreError',
+  /** Route learning moved a provider behind the next one in a country's chain (dimensions `provider`, `country`). */
+  routeDemoted: 'SmsRouteDemoted',
   /** A replayed event answered from the idempotency record; nothing sent. */
   duplicate: 'SmsDuplicateSuppressed',
 } as const;
@@ -76,6 +78,9 @@ export async function createMetricsRecorder(settings: MetricsSettings): Promise<
           break;
         case 'guardStoreError':
           add(METRIC_NAMES.guardStoreError, 'Count', 1, base);
+          break;
+        case 'routeDemoted':
+          add(METRIC_NAMES.routeDemoted, 'Count', 1, { country: event.country ?? 'unknown', provider: event.provider });
           break;
       }
     },

@@ -5,6 +5,8 @@ export type { ReceiptsHandler, ReceiptsResponse } from './create-receipts-handle
 /**
  * The receipts Lambda entry (`receipts.handler`): providers' status callbacks on its function
  * URL, SNS delivery-status logs and End User Messaging events. Configured once per container
- * from the same variables as the sender.
+ * from the same variables as the sender; with SMS_IDEMPOTENCY_TABLE or SMS_GUARD_TABLE set it
+ * settles receipts in the DynamoDB delivery ledger on that table (each counted once, and the
+ * counters route learning reads).
  */
 export const handler = await createReceiptsHandler(process.env);

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { isConfigError } from '@cognito-sms/core';
-import type { DeliveryLedger, DeliveryReceipt, SentMessageRecord } from '@cognito-sms/core/receipts';
+import type { DeliveryLedger } from '@cognito-sms/core/receipts';
+import { createMemoryDeliveryLedger } from '@cognito-sms/receipts/memory';
 import { cognitoEvent, DEFAULT_PHONE_NUMBER, type FunctionUrl, startFunctionUrl } from '@cognito-sms/testkit';
 import { startTwilioEmulator, type TwilioEmulator } from '@cognito-sms/testkit/emulators/twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,25 +26,6 @@ const twilioEnv = (extra: Record<string, string> = {}) =>
     TWILIO_BASE_URL: twilio.baseUrl,
     ...extra,
   });
-
-/** A ledger that keeps sends in a map, the way the sender and the receipts function share one. */
-function mapLedger(): DeliveryLedger & { records: Map<string, SentMessageRecord> } {
-  const records = new Map<string, SentMessageRecord>();
-  const settled = new Set<string>();
-  return {
-    records,
-    async recordSent(record) {
-      records.set(`${record.provider}:${record.messageId}`, record);
-    },
-    async settle(receipt: DeliveryReceipt) {
-      const key = `${receipt.provider}:${receipt.messageId}`;
-      const first = !settled.has(key);
-      settled.add(key);
-      const sent = records.get(key);
-      return sent ? { first, sent } : { first };
-    },
-  };
-}
 
 /** Serves a receipts handler on a loopback function URL; SMS_RECEIPTS_URL is that URL. */
 async function serveReceipts(create: (receiptsUrl: string) => Promise<ReceiptsHandler>): Promise<FunctionUrl> {
@@ -90,7 +72,7 @@ describe('Receipts function: provider webhooks on the function URL', () => {
 
   it('verifies Twilio’s status callbacks for a sent code and counts it delivered once, with its latency, country and trigger', async () => {
     // Prepare: the sender and the receipts function share a ledger and SMS_RECEIPTS_URL.
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const receipts = await serveReceipts((receiptsUrl) => createReceiptsHandler(twilioEnv({ SMS_RECEIPTS_URL: receiptsUrl }), { ledger }));
     const sender = await createHandler(twilioEnv({ SMS_RECEIPTS_URL: receipts.url }));
     const event = cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) });
@@ -131,7 +113,7 @@ describe('Receipts function: provider webhooks on the function URL', () => {
 
   it('counts an undelivered code as SmsUndelivered with Twilio’s error code, and a repeated final status not again', async () => {
     // Prepare
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const own = await startTwilioEmulator({ outcome: () => 'undelivered' });
     const receipts = await serveReceipts((receiptsUrl) =>
       createReceiptsHandler(twilioEnv({ SMS_RECEIPTS_URL: receiptsUrl, TWILIO_AUTH_TOKEN: own.authToken }), { ledger }),
@@ -156,7 +138,7 @@ describe('Receipts function: provider webhooks on the function URL', () => {
 
   describe('refuses, with no effect and a count of SmsReceiptRejected', () => {
     const post = async (path: string, init: RequestInit) => {
-      const ledger = mapLedger();
+      const ledger = createMemoryDeliveryLedger();
       const receipts = await serveReceipts((receiptsUrl) =>
         createReceiptsHandler(twilioEnv({ SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
       );
@@ -179,7 +161,7 @@ describe('Receipts function: provider webhooks on the function URL', () => {
       ],
     ])('%s: 403', async (_name, reason, status, init) => {
       // Prepare: the URL is known only once the function URL listens.
-      const ledger = mapLedger();
+      const ledger = createMemoryDeliveryLedger();
       const receipts = await serveReceipts((receiptsUrl) =>
         createReceiptsHandler(twilioEnv({ SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
       );
@@ -228,7 +210,7 @@ describe('Receipts function: provider webhooks on the function URL', () => {
     });
 
     it('a correctly signed body that is not a status callback: 400', async () => {
-      const ledger = mapLedger();
+      const ledger = createMemoryDeliveryLedger();
       const receipts = await serveReceipts((receiptsUrl) =>
         createReceiptsHandler(twilioEnv({ SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
       );

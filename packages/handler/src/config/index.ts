@@ -28,6 +28,7 @@ import { type IdempotencySettings, parseIdempotency } from './idempotency.js';
 import { type MetricsSettings, parseMetrics } from './metrics.js';
 import { type ConfiguredProvider, parseProviders } from './providers.js';
 import { parseReceipts, type ReceiptsSettings } from './receipts.js';
+import { type DeliveryLedgerSettings, parseRouteLearning } from './route-learning.js';
 import { parseScreening } from './screening.js';
 import { parseSenders } from './senders.js';
 import { parseTemplates } from './templates.js';
@@ -53,6 +54,8 @@ export interface HandlerConfig {
   readonly guard: GuardConfig;
   readonly metrics: MetricsSettings;
   readonly receipts: ReceiptsSettings;
+  /** The delivery ledger's table and route learning (SMS_ROUTE_*). */
+  readonly ledger: DeliveryLedgerSettings;
 }
 
 export interface LoadHandlerConfigOptions {
@@ -76,12 +79,13 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
   const idempotency = parseIdempotency(env, issues);
   const metrics = parseMetrics(env, issues);
   const receipts = parseReceipts(env, issues);
+  const ledger = parseRouteLearning(env, issues);
   const file = await readConfigFile(env, issues);
   const providers = await parseProviders(env, file, issues, options.secrets, GUARD_SECRET_VARIABLES);
   const guard = parseGuardConfig(providers.resolvedEnv, file?.guard, issues);
   const senders = parseSenders(env, file, providers.ids, issues);
   const messages = parseTemplates(env, file, issues);
-  if (!cognito || !delivery || !screening || !idempotency || !metrics || !receipts || !messages || issues.length > 0)
+  if (!cognito || !delivery || !screening || !idempotency || !metrics || !receipts || !ledger || !messages || issues.length > 0)
     throw new ConfigError(issues);
 
   return Object.freeze({
@@ -100,5 +104,6 @@ export async function loadHandlerConfig(env: Environment, options: LoadHandlerCo
     guard,
     metrics,
     receipts,
+    ledger,
   });
 }

@@ -5,11 +5,12 @@ import { ConfigError, type ConfigIssue } from '@cognito-sms/core';
 import type { ReceiptsDefinition } from '@cognito-sms/core/receipts';
 import { BUILT_IN_RECEIPTS } from '../receipts-providers.js';
 import type { SecretResolver } from '../secrets.js';
-import type { Environment } from './env.js';
+import { type Environment, TABLE_NAME } from './env.js';
 import { readConfigFile } from './file.js';
 import { type MetricsSettings, parseMetrics } from './metrics.js';
 import { configVariables, parseChains, parseDefinitionConfig, resolveSecretVariables } from './providers.js';
 import { parseReceipts } from './receipts.js';
+import { ledgerTable } from './route-learning.js';
 
 /** A receipts part with its validated configuration. */
 export interface ConfiguredReceipts {
@@ -25,6 +26,8 @@ export interface ReceiptsFunctionConfig {
   /** SMS_RECEIPTS_URL: the public base URL providers call and sign; undefined to use the Host header. */
   readonly url: string | undefined;
   readonly metrics: MetricsSettings;
+  /** The state table receipts are settled and counted in (SMS_IDEMPOTENCY_TABLE, else SMS_GUARD_TABLE); undefined: none. */
+  readonly ledgerTable: string | undefined;
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -59,8 +62,15 @@ export async function loadReceiptsFunctionConfig(
     const config = parseDefinitionConfig(definition, resolved.env, issues);
     if (config.ok) receipts.push({ definition, config: config.value });
   }
+  const table = ledgerTable(env);
+  if (table && !TABLE_NAME.test(table)) {
+    issues.push({
+      variable: env.SMS_IDEMPOTENCY_TABLE?.trim() ? 'SMS_IDEMPOTENCY_TABLE' : 'SMS_GUARD_TABLE',
+      message: 'must be a DynamoDB table name',
+    });
+  }
   if (!settings || !metrics || issues.length > 0) throw new ConfigError(issues);
-  return { receipts, withoutReceipts, url: settings.url, metrics };
+  return { receipts, withoutReceipts, url: settings.url, metrics, ledgerTable: table };
 }
 
 /**
