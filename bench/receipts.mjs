@@ -127,6 +127,26 @@ function twilioReceipt(serial) {
   };
 }
 
+/**
+ * What a cold start loads before the first line runs: the entry and every chunk it imports
+ * statically, transitively (esbuild's metafile), in bytes and files. Dynamic imports (the
+ * secrets clients, the metrics module) load later, when used.
+ */
+function staticClosure(metafile, entryName) {
+  const outputs = Object.entries(metafile.outputs).filter(([name]) => name.endsWith('.mjs'));
+  const byName = new Map(outputs.map(([name, output]) => [name, output]));
+  const entry = outputs.find(([name]) => name.endsWith(`/${entryName}`))?.[0];
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name) || !byName.has(name)) return;
+    seen.add(name);
+    for (const imported of byName.get(name).imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  if (entry) visit(entry);
+  return { closureBytes: [...seen].reduce((sum, name) => sum + byName.get(name).bytes, 0), closureFiles: seen.size };
+}
+
 /** The environment a receipts container starts with: nothing inherited but PATH. */
 const containerEnv = (id) => ({
   PATH: process.env.PATH,
@@ -160,7 +180,7 @@ async function main() {
   const lambdaDir = join(workDir, 'lambda');
   const built = await run(
     process.execPath,
-    [join(handlerDir, 'scripts', 'bundle.mjs'), ...ids.flatMap((id) => ['--providers', id]), '--outdir', lambdaDir],
+    [join(handlerDir, 'scripts', 'bundle.mjs'), ...ids.flatMap((id) => ['--providers', id]), '--outdir', lambdaDir, '--metafile'],
     {
       cwd: handlerDir,
     },
@@ -179,6 +199,7 @@ async function main() {
     bundles[id] = {
       entry: join(dir, 'receipts.mjs'),
       receiptsBytes: files['receipts.mjs']?.length ?? 0,
+      ...staticClosure(JSON.parse(readFileSync(join(lambdaDir, `${id}.receipts.meta.json`), 'utf8')), 'receipts.mjs'),
       receiptsProviders: manifest.receiptsProviders ?? [],
     };
     if (!files['receipts.mjs']) throw new Error(`${manifest.zip} holds no receipts.mjs`);
@@ -192,10 +213,10 @@ async function main() {
     throw new Error('the Twilio signature of the bench events does not match the SDK');
   const twilioEvents = join(workDir, 'twilio-events.json');
   writeFileSync(twilioEvents, JSON.stringify(Array.from({ length: 1 + WARMUP + ITERATIONS }, (_, i) => twilioReceipt(i + 1).event)));
+  // A cold container reads one event: the warm events' file would add its own parse to the peak RSS.
   const eventsFor = (id) => {
-    if (id === 'twilio') return twilioEvents;
-    const file = join(workDir, `${id}-events.json`);
-    writeFileSync(file, JSON.stringify([functionUrlEvent(id, 'status=delivered', {})]));
+    const file = join(workDir, `${id}-cold-event.json`);
+    writeFileSync(file, JSON.stringify([id === 'twilio' ? twilioReceipt(0).event : functionUrlEvent(id, 'status=delivered', {})]));
     return file;
   };
 
@@ -259,6 +280,8 @@ async function main() {
           }
         : {
             receiptsMjsBytes: bundles[label]?.receiptsBytes ?? null,
+            staticClosureBytes: bundles[label]?.closureBytes ?? null,
+            staticClosureFiles: bundles[label]?.closureFiles ?? null,
             receiptsProviders: bundles[label]?.receiptsProviders ?? null,
             initMs: median(runs.map((r) => r.initMs)),
             initP25Ms: percentile(
@@ -305,19 +328,19 @@ async function main() {
   const table = [
     `Receipts function (receipts.mjs of each bundle, unzipped from its zip), ${RUNS} cold processes each, medians:`,
     '',
-    '| bundle | receipts.mjs KB | receipts parts | init ms (p25–p75) | init CPU ms | first invocation ms (status) | peak RSS MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| bundle | receipts.mjs KB | loaded at import KB (files) | receipts parts | init ms (p25–p75) | init CPU ms | first invocation ms (status) | peak RSS MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...Object.entries(coldRows).map(([label, r]) =>
       r.initError
-        ? `| ${label} | ${f(r.receiptsMjsBytes / 1024)} | ${r.receiptsProviders.join(', ') || 'none'} | not started: ${r.initError.replaceAll('|', '/').replaceAll('\n', ' ')} | | | |`
-        : `| ${label} | ${r.receiptsMjsBytes === null ? '—' : f(r.receiptsMjsBytes / 1024)} | ${r.receiptsProviders === null ? '—' : r.receiptsProviders.join(', ') || 'none'} | ${f(r.initMs)} (${f(r.initP25Ms)}–${f(r.initP75Ms)}) | ${f(r.initCpuMs)} | ${f(r.firstInvocationMs, 2)} (${r.firstStatus}) | ${f(r.peakRssMiB)} |`,
+        ? `| ${label} | ${f(r.receiptsMjsBytes / 1024)} | | ${r.receiptsProviders.join(', ') || 'none'} | not started: ${r.initError.replaceAll('|', '/').replaceAll('\n', ' ')} | | | |`
+        : `| ${label} | ${r.receiptsMjsBytes === null ? '—' : f(r.receiptsMjsBytes / 1024)} | ${r.staticClosureBytes === null ? '—' : `${f(r.staticClosureBytes / 1024)} (${r.staticClosureFiles})`} | ${r.receiptsProviders === null ? '—' : r.receiptsProviders.join(', ') || 'none'} | ${f(r.initMs)} (${f(r.initP25Ms)}–${f(r.initP75Ms)}) | ${f(r.initCpuMs)} | ${f(r.firstInvocationMs, 2)} (${r.firstStatus}) | ${f(r.peakRssMiB)} |`,
     ),
     '',
     'First invocation: twilio a signed final status callback (200); the others an unsigned POST /<id> (401/403 from a receipts part, 404 where the bundle has none); node a no-op.',
     '',
     `Cost per verified Twilio receipt, warm (${ITERATIONS} distinct signed callbacks after ${WARMUP}, one container, no ledger):`,
     '',
-    '| p50 ms | p99 ms | CPU ms / receipt | heap bytes allocated / receipt | stdout bytes / receipt (EMF) | RSS after MiB |',
+    '| p50 ms | p99 ms | CPU ms / receipt | heap bytes allocated / receipt | stdout bytes / receipt (EMF) | RSS after MiB (events held in memory included) |',
     '| --- | --- | --- | --- | --- | --- |',
     `| ${f(perReceipt.warmP50Ms, 3)} | ${f(perReceipt.warmP99Ms, 3)} | ${f(cpuMs, 3)} | ${f(perReceipt.heapBytesPerReceipt, 0)} (median of ${perReceipt.allocBatches} batches of ${ALLOC_BATCH}; ${perReceipt.allocBatchesWithGc} with a GC left out) | ${f(perReceipt.stdoutBytesPerReceipt, 0)} | ${f(perReceipt.rssAfterMiB)} |`,
     '',
