@@ -63,6 +63,7 @@ export interface CognitoSmsSenderProps {
   /**
    * The function code. Default: the zip `npm run bundle -- --providers <ids>` wrote to
    * `packages/handler/dist-lambda/`; synthesis fails with the command to run if it is missing.
+   * Your own code must hold `receipts.mjs` (`receipts.handler`) too, unless `receipts: false`.
    */
   readonly code?: lambda.Code;
   /** Where to look for bundles. Default: this repository's `packages/handler/dist-lambda/`. */

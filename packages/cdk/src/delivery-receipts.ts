@@ -113,7 +113,13 @@ export function receiptsEnvironment(environment: Readonly<Record<string, string>
 /**
  * The receipts function (`receipts.handler` of the sender's bundle) on a public function URL,
  * subscribed to the AWS adapters' status events when given, with alarms on the delivered share
- * and on refused receipts. Created by {@link CognitoSmsSender} unless `receipts: false`.
+ * and on refused receipts. Created by `CognitoSmsSender` unless `receipts: false`.
+ *
+ * @example
+ * ```ts
+ * const sms = new CognitoSmsSender(this, 'Sms', { userPool, providers: ['twilio'], receipts: { dashboardCountries: ['GB', 'US'] } });
+ * new CfnOutput(this, 'ReceiptsUrl', { value: sms.receipts!.url });
+ * ```
  */
 export class DeliveryReceipts extends Construct {
   /** The receipts function. */
