@@ -16,6 +16,10 @@ export interface BundleManifest {
   readonly architecture: 'arm64' | 'x86_64';
   readonly runtime: string;
   readonly handler: string;
+  /** The receipts function's handler (`receipts.handler`); absent in bundles built before receipts. */
+  readonly receiptsHandler?: string;
+  /** The providers whose receipts part the bundle's receipts.mjs holds. */
+  readonly receiptsProviders?: readonly string[];
   readonly zip: string;
   readonly zipBytes: number;
   readonly zipSha256: string;

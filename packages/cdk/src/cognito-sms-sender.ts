@@ -12,6 +12,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { attachTriggerCommand } from './attach-command.js';
 import { DEFAULT_BUNDLE_DIR, requireBundle } from './bundle.js';
+import { createDeliveryDashboard } from './dashboard.js';
+import { type CognitoSmsReceiptsProps, DeliveryReceipts, RECEIPTS_ENVIRONMENT, RECEIPTS_HANDLER } from './delivery-receipts.js';
 import { InvalidSenderPropsError } from './errors.js';
 
 /** Cognito's service principal: it encrypts codes with the key and invokes the function. */
@@ -61,6 +63,7 @@ export interface CognitoSmsSenderProps {
   /**
    * The function code. Default: the zip `npm run bundle -- --providers <ids>` wrote to
    * `packages/handler/dist-lambda/`; synthesis fails with the command to run if it is missing.
+   * Your own code must hold `receipts.mjs` (`receipts.handler`) too, unless `receipts: false`.
    */
   readonly code?: lambda.Code;
   /** Where to look for bundles. Default: this repository's `packages/handler/dist-lambda/`. */
@@ -88,6 +91,13 @@ export interface CognitoSmsSenderProps {
   readonly stateTable?: dynamodb.ITable | false;
   /** The fraud guard (limits go in `environment`: `SMS_LIMIT_PER_COUNTRY`, …). Default: on, in the state table. `false`: `SMS_GUARD=off`. */
   readonly guard?: CognitoSmsGuardProps | false;
+  /**
+   * Delivery receipts: the receipts function (`receipts.handler` of the same bundle) on a
+   * function URL the sender gives providers (`SMS_RECEIPTS_URL`), the delivery dashboard, and
+   * alarms on the delivered share and on refused receipts. Default: on. `false`: none of it,
+   * and providers are asked for no status callbacks.
+   */
+  readonly receipts?: CognitoSmsReceiptsProps | false;
 }
 
 /** The pool's own CloudFormation resource when it is defined in this app, not imported. */
@@ -138,6 +148,10 @@ export class CognitoSmsSender extends Construct {
   readonly rateLimitedAlarm: cloudwatch.Alarm | undefined;
   /** In alarm when the fraud guard could not reach its table (messages went out unchecked, or were refused when closed). */
   readonly guardStoreErrorAlarm: cloudwatch.Alarm | undefined;
+  /** The receipts function, its URL and alarms; undefined with `receipts: false`. */
+  readonly receipts: DeliveryReceipts | undefined;
+  /** The delivery dashboard; undefined with `receipts: false`. */
+  readonly dashboard: cloudwatch.Dashboard | undefined;
   /** True when the trigger is attached to the pool by this stack (pool defined in the same stack). */
   readonly triggerAttached: boolean;
   /**
@@ -153,7 +167,11 @@ export class CognitoSmsSender extends Construct {
     if (providers.length === 0 || providers.some((p) => p.trim() === '' || p.includes(','))) {
       throw new InvalidSenderPropsError('providers', 'must name at least one provider id, each without commas, e.g. ["twilio"]');
     }
-    const managed: readonly string[] = [...RESERVED_ENVIRONMENT, ...(props.stateTable === false ? [] : STATE_ENVIRONMENT)];
+    const managed: readonly string[] = [
+      ...RESERVED_ENVIRONMENT,
+      ...(props.stateTable === false ? [] : STATE_ENVIRONMENT),
+      ...(props.receipts === false ? [] : RECEIPTS_ENVIRONMENT),
+    ];
     const reserved = Object.keys(props.environment ?? {}).filter((name) => managed.includes(name));
     if (reserved.length > 0) {
       throw new InvalidSenderPropsError(
@@ -219,8 +237,15 @@ export class CognitoSmsSender extends Construct {
     const code = props.code ?? lambda.Code.fromAsset(bundle?.zipPath as string);
     const architecture =
       props.architecture ?? (bundle?.manifest.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64);
+    if (bundle && props.receipts !== false && bundle.manifest.receiptsHandler !== RECEIPTS_HANDLER) {
+      throw new InvalidSenderPropsError(
+        'receipts',
+        `the bundle ${bundle.zipPath} has no receipts.mjs (built before delivery receipts): rebuild it with npm run bundle -- --providers ${[...new Set(providers)].sort().join(',')}, or set receipts: false`,
+      );
+    }
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention });
     // An explicit role instead of AWSLambdaBasicExecutionRole: logs to its own group only.
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -267,6 +292,20 @@ export class CognitoSmsSender extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    this.receipts =
+      props.receipts === false
+        ? undefined
+        : new DeliveryReceipts(this, 'Receipts', {
+            ...props.receipts,
+            code,
+            architecture,
+            providers,
+            environment: { ...props.environment, SMS_PROVIDER: providers.join(',') },
+            secrets: props.secrets ?? [],
+            stateTable: this.stateTable,
+            logRetention,
+          });
+
     this.function = new lambda.Function(this, 'Function', {
       description: `cognito-sms: Cognito CustomSMSSender trigger (${providers.join(', ')})`,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -289,6 +328,9 @@ export class CognitoSmsSender extends Construct {
           : props.guard === false
             ? { SMS_GUARD: 'off' }
             : {}),
+        ...(this.receipts ? { SMS_RECEIPTS_URL: this.receipts.url } : {}),
+        // Sends are recorded where receipts settle them (the receipts function's SMS_RECEIPTS_TABLE).
+        ...(this.receipts && this.stateTable ? { SMS_RECEIPTS_TABLE: this.stateTable.tableName } : {}),
       },
       // Cognito invokes custom sender triggers asynchronously: these govern its retries.
       retryAttempts: props.retryAttempts ?? 2,
@@ -389,11 +431,26 @@ export class CognitoSmsSender extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         })
       : undefined;
-    for (const action of props.alarmActions ?? []) {
-      for (const alarm of [this.errorsAlarm, this.failedInvocationsAlarm, this.rateLimitedAlarm, this.guardStoreErrorAlarm]) {
-        alarm?.addAlarmAction(action);
-      }
-    }
+    const alarms = [
+      this.errorsAlarm,
+      this.failedInvocationsAlarm,
+      this.rateLimitedAlarm,
+      this.guardStoreErrorAlarm,
+      this.receipts?.deliveredShareAlarm,
+      this.receipts?.rejectedAlarm,
+    ].filter((alarm) => alarm !== undefined);
+    for (const action of props.alarmActions ?? []) for (const alarm of alarms) alarm.addAlarmAction(action);
+    this.dashboard = this.receipts
+      ? createDeliveryDashboard(this, 'Dashboard', {
+          providers,
+          countries: this.receipts.dashboardCountries,
+          environment: props.environment ?? {},
+          senderFunction: this.function,
+          receiptsFunction: this.receipts.function,
+          alarms,
+          dashboardName: this.receipts.dashboardName,
+        })
+      : undefined;
 
     // cdk-nag (AwsSolutions) findings that are deliberate, each with its reason.
     Validations.of(this.function).acknowledge({

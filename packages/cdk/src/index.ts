@@ -10,4 +10,16 @@ export {
   STATE_ENVIRONMENT,
   STATE_TABLE_ACTIONS,
 } from './cognito-sms-sender.js';
+export type { DeliveryDashboardProps } from './dashboard.js';
+export { createDeliveryDashboard } from './dashboard.js';
+export type { CognitoSmsReceiptsProps, DeliveryReceiptsProps, SmsMetric } from './delivery-receipts.js';
+export {
+  DELIVERY_METRICS,
+  DeliveryReceipts,
+  RECEIPTS_ENVIRONMENT,
+  RECEIPTS_HANDLER,
+  RECEIPTS_TABLE_ACTIONS,
+  receiptsEnvironment,
+  smsMetricFactory,
+} from './delivery-receipts.js';
 export { BundleNotFoundError, InvalidSenderPropsError, isBundleNotFoundError, isInvalidSenderPropsError } from './errors.js';

@@ -33,11 +33,12 @@ const accountId = { Ref: 'AWS::AccountId' };
 const partition = { Ref: 'AWS::Partition' };
 const region = { Ref: 'AWS::Region' };
 
-/** Every statement of every identity policy (AWS::IAM::Policy) in the template. */
-function identityStatements(template: Template): unknown[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => (policy as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument.Statement,
-  );
+/** Every statement of every identity policy (AWS::IAM::Policy) in the template, or of those attached to one role. */
+function identityStatements(template: Template, roleId?: string): unknown[] {
+  type Policy = { Properties: { PolicyDocument: { Statement: unknown[] }; Roles: { Ref: string }[] } };
+  return (Object.values(template.findResources('AWS::IAM::Policy')) as Policy[])
+    .filter((policy) => roleId === undefined || policy.Properties.Roles.some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
 function sameStackFixture(extra: Partial<CognitoSmsSenderProps> = {}) {
@@ -73,6 +74,7 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
     preSignUp: string;
     table: string;
     hashKey: string;
+    receiptsUrl: string;
   };
   beforeAll(() => {
     f = sameStackFixture();
@@ -86,21 +88,25 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
       preSignUp: logicalId(f.preSignUp),
       table: logicalId(f.sender.stateTable as IConstruct),
       hashKey: logicalId(f.sender.guardHashKey as IConstruct),
+      receiptsUrl: logicalId(f.sender.receipts?.functionUrl as IConstruct),
     };
   });
 
   it('creates exactly these resources', () => {
     const counts = {
       'AWS::KMS::Key': 1,
-      'AWS::Lambda::Function': 2, // ours and the pool's PreSignUp trigger
-      'AWS::Lambda::Permission': 2, // ours and the PreSignUp trigger's
+      'AWS::Lambda::Function': 3, // the sender, the receipts function and the pool's PreSignUp trigger
+      'AWS::Lambda::Permission': 4, // Cognito's, the function URL's two and the PreSignUp trigger's
+      'AWS::Lambda::Url': 1,
       'AWS::Lambda::EventInvokeConfig': 1,
-      'AWS::IAM::Role': 2,
-      'AWS::IAM::Policy': 3,
+      'AWS::IAM::Role': 3,
+      'AWS::IAM::Policy': 4,
       'AWS::SQS::Queue': 1,
       'AWS::SQS::QueuePolicy': 1,
-      'AWS::CloudWatch::Alarm': 4, // errors, failure queue, rate-limited, guard store errors
-      'AWS::Logs::LogGroup': 1,
+      // errors, failure queue, rate-limited, guard store errors, delivered share, refused receipts
+      'AWS::CloudWatch::Alarm': 6,
+      'AWS::CloudWatch::Dashboard': 1,
+      'AWS::Logs::LogGroup': 2,
       'AWS::Cognito::UserPool': 1,
       'AWS::SecretsManager::Secret': 2, // the fixture's unrelated one and the guard's hash key
       'AWS::DynamoDB::Table': 1,
@@ -164,6 +170,8 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
           SMS_IDEMPOTENCY_TABLE: { Ref: ids.table },
           SMS_GUARD_TABLE: { Ref: ids.table },
           SMS_GUARD_HASH_KEY: { Ref: ids.hashKey },
+          SMS_RECEIPTS_URL: { 'Fn::GetAtt': [ids.receiptsUrl, 'FunctionUrl'] },
+          SMS_RECEIPTS_TABLE: { Ref: ids.table },
         }),
       },
     });
@@ -180,7 +188,7 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
     const secretArn = {
       'Fn::Join': ['', ['arn:', partition, ':secretsmanager:', region, ':', accountId, ':secret:cognito-sms/twilio-??????']],
     };
-    expect(identityStatements(f.template)).toEqual([
+    expect(identityStatements(f.template, ids.role)).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [ids.logGroup, 'Arn'] } },
       { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secretArn },
       { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: ids.hashKey } },
@@ -206,7 +214,9 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
     const text = JSON.stringify(identityStatements(f.template));
     expect(text).not.toContain(logicalId(f.unrelated));
     for (const policy of Object.values(f.template.findResources('AWS::IAM::Policy'))) {
-      expect((policy as { Properties: { Roles: unknown[] } }).Properties.Roles).toEqual([{ Ref: ids.role }]);
+      expect([[{ Ref: ids.role }], [{ Ref: logicalId(f.sender.receipts?.function.role as IConstruct) }]]).toContainEqual(
+        (policy as { Properties: { Roles: unknown[] } }).Properties.Roles,
+      );
     }
   });
 
@@ -465,7 +475,7 @@ describe('Construct: CognitoSmsSender, code and props', () => {
       Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
         (a) => (a as { Properties: { AlarmActions: unknown } }).Properties.AlarmActions,
       ),
-    ).toEqual(Array(4).fill([{ Ref: logicalId(topic) }]));
+    ).toEqual(Array(6).fill([{ Ref: logicalId(topic) }]));
   });
 
   it('creates the state table for duplicate suppression and the fraud guard: on demand, TTL on expiration, encrypted, partition key id', () => {

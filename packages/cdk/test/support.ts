@@ -22,9 +22,11 @@ const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).
  * A directory shaped like `packages/handler/dist-lambda/` holding one bundle per entry, each
  * a manifest and an (empty) zip, as `npm run bundle` writes them.
  */
-export function fakeBundleDir(bundles: { name: string; providers: string[]; architecture?: 'arm64' | 'x86_64' }[]): string {
+export function fakeBundleDir(
+  bundles: { name: string; providers: string[]; architecture?: 'arm64' | 'x86_64'; receipts?: boolean }[],
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'cognito-sms-cdk-bundles-'));
-  for (const { name, providers, architecture = 'arm64' } of bundles) {
+  for (const { name, providers, architecture = 'arm64', receipts = true } of bundles) {
     writeFileSync(join(dir, `${name}.zip`), EMPTY_ZIP);
     const manifest = {
       name,
@@ -32,6 +34,8 @@ export function fakeBundleDir(bundles: { name: string; providers: string[]; arch
       architecture,
       runtime: 'nodejs22.x',
       handler: 'index.handler',
+      // Bundles built before delivery receipts have neither field.
+      ...(receipts ? { receiptsHandler: 'receipts.handler', receiptsProviders: providers.filter((id) => id !== 'console') } : {}),
       zip: `${name}.zip`,
       zipBytes: 22,
       zipSha256: '',
