@@ -14,6 +14,7 @@ import {
   startFunctionUrl,
   startLoopbackKms,
 } from '@cognito-sms/testkit';
+import { startDynamoDbEmulator } from '@cognito-sms/testkit/dynamodb';
 import { ATTACK_ENV, runAttackDemo } from './attack.js';
 import { DEMO_AWS_CREDENTIALS, EMULATED_PROVIDERS, type EmulatedProvider, RECEIPT_PROVIDERS } from './emulated-providers.js';
 
@@ -62,12 +63,17 @@ if (values.receipts && !RECEIPT_PROVIDERS.includes(values.provider ?? 'console')
 // The receipts function is created once the environment is set; the URL must exist before, for SMS_RECEIPTS_URL.
 let receiptsHandler: FunctionUrlHandler | undefined;
 let receiptsShown = 0;
+const DEMO_STATE_TABLE = 'cognito-sms-demo-state';
 const receiptsUrl = values.receipts
   ? await startFunctionUrl(async (event, context) => {
       if (!receiptsHandler) throw new Error('the receipts function is not ready');
       return receiptsHandler(event, context);
     })
   : undefined;
+// With receipts the sender records each send in the state table and the receipts function settles
+// each receipt there (dynalite on loopback), so a receipt knows its country, trigger and latency.
+const stateStore = values.receipts ? await startDynamoDbEmulator() : undefined;
+await stateStore?.createTable(DEMO_STATE_TABLE);
 const kms = await startLoopbackKms();
 const keyArn = kms.keyArns[0] as string;
 const provider = emulated ? await emulated(kms.region) : undefined;
@@ -81,6 +87,7 @@ Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'ERROR',
   ...provider?.env,
   ...(receiptsUrl ? { SMS_RECEIPTS_URL: receiptsUrl.url } : {}),
+  ...(stateStore ? { AWS_ENDPOINT_URL_DYNAMODB: stateStore.endpoint, SMS_IDEMPOTENCY_TABLE: DEMO_STATE_TABLE } : {}),
   // The burst's guard settings, unless the environment sets its own.
   ...(values.attack
     ? Object.fromEntries(
@@ -166,6 +173,7 @@ try {
   await kms.close();
   await provider?.emulator.close();
   await receiptsUrl?.close();
+  await stateStore?.close();
 }
 console.log(
   `${triggers.length - failures} of ${triggers.length} messages delivered; KMS answered ${kms.calls.filter((c) => c.operation === 'Decrypt').length} Decrypt calls.`,

@@ -53,6 +53,9 @@ describe('Demo: npm run demo', () => {
     // The intermediate `sent` is not counted: one SmsDelivered point, from the final status.
     const delivered = run.stdout.split('\n').filter((line) => line.includes('"SmsDelivered":1'));
     expect(delivered).toHaveLength(1);
+    // The send was recorded in the state table, so the receipt knows its country, trigger and latency.
+    expect(delivered[0]).toContain('"trigger":"CustomSMSSender_SignUp","country":"GB"');
+    expect(delivered[0]).toMatch(/"SmsDeliveryLatency":\d+/);
     expect(run.stdout).toContain('2 receipt(s) verified and counted');
   });
 
