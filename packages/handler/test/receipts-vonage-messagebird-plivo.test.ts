@@ -5,6 +5,7 @@ import type { DeliveryLedger, DeliveryReceipt, SentMessageRecord } from '@cognit
 import { cognitoEvent, DEFAULT_PHONE_NUMBER, type FunctionUrl, startFunctionUrl } from '@cognito-sms/testkit';
 import { startVonageEmulator, type VonageEmulator } from '@cognito-sms/testkit/emulators/vonage';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PLIVO_TEST_AUTH_ID, PLIVO_TEST_AUTH_TOKEN, type PlivoEmulator, startPlivoEmulator } from '../../providers/plivo/test/emulator.js';
 import { createHandler } from '../src/create-handler.js';
 import { createReceiptsHandler, type ReceiptsHandler } from '../src/create-receipts-handler.js';
 import { logLines, metricValues } from './policy-support.js';
@@ -130,5 +131,66 @@ describe('Receipts round trip: Vonage delivery receipts', () => {
       expect.objectContaining({ value: 1, provider: 'vonage', reason: 'BadSignature' }),
     ]);
     expect(metricValues(h.output, 'SmsDelivered')).toEqual([]);
+  });
+});
+
+describe('Receipts round trip: Plivo message status callbacks', () => {
+  const plivoEnv = (plivo: PlivoEmulator, extra: Record<string, string> = {}) =>
+    h.env({
+      SMS_PROVIDER: 'plivo',
+      PLIVO_AUTH_ID: PLIVO_TEST_AUTH_ID,
+      PLIVO_AUTH_TOKEN: PLIVO_TEST_AUTH_TOKEN,
+      PLIVO_FROM: '+14155550100',
+      PLIVO_BASE_URL: plivo.baseUrl,
+      ...extra,
+    });
+
+  it.each(['delivered', 'undelivered'] as const)(
+    'verifies V3-signed callbacks for a sent code and counts the final one once (%s)',
+    async (outcome) => {
+      // Prepare
+      const plivo = await startPlivoEmulator({ outcome: () => outcome });
+      emulators.push(plivo);
+      const ledger = mapLedger();
+      const receipts = await serveReceipts((receiptsUrl) =>
+        createReceiptsHandler(plivoEnv(plivo, { SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
+      );
+
+      // Act
+      const messageId = await sendCode(plivoEnv(plivo, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'plivo');
+      const callbacks = await plivo.receipts();
+
+      // Assess: `sent`, then the final status, to <url>/plivo, both answered 200.
+      expect(callbacks.map((callback) => [callback.url, callback.status])).toEqual([
+        [`${receipts.url}/plivo`, 200],
+        [`${receipts.url}/plivo`, 200],
+      ]);
+      expectCountedOnce('plivo', messageId, outcome, [PLIVO_TEST_AUTH_TOKEN]);
+      if (outcome === 'undelivered')
+        expect(logLines(h.output, 'Delivery receipt')).toEqual([expect.objectContaining({ providerCode: '80' })]);
+    },
+  );
+
+  it('refuses the callbacks with 403 when the receipts function holds another auth token', async () => {
+    // Prepare
+    const plivo = await startPlivoEmulator();
+    emulators.push(plivo);
+    const ledger = mapLedger();
+    const receipts = await serveReceipts((receiptsUrl) =>
+      createReceiptsHandler(plivoEnv(plivo, { SMS_RECEIPTS_URL: receiptsUrl, PLIVO_AUTH_TOKEN: 'another-auth-token-0000000000000' }), {
+        ledger,
+      }),
+    );
+
+    // Act
+    await sendCode(plivoEnv(plivo, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'plivo');
+    const callbacks = await plivo.receipts();
+
+    // Assess
+    expect(callbacks.map((callback) => callback.status)).toEqual([403, 403]);
+    expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([
+      expect.objectContaining({ provider: 'plivo', reason: 'BadSignature' }),
+      expect.objectContaining({ provider: 'plivo', reason: 'BadSignature' }),
+    ]);
   });
 });
