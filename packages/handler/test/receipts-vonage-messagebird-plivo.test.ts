@@ -3,6 +3,7 @@
 // URL back as the provider does (signed), and the receipts function verifies and counts it.
 import type { DeliveryLedger, DeliveryReceipt, SentMessageRecord } from '@cognito-sms/core/receipts';
 import { cognitoEvent, DEFAULT_PHONE_NUMBER, type FunctionUrl, startFunctionUrl } from '@cognito-sms/testkit';
+import { type MessageBirdEmulator, startMessageBirdEmulator } from '@cognito-sms/testkit/emulators/messagebird';
 import { startVonageEmulator, type VonageEmulator } from '@cognito-sms/testkit/emulators/vonage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PLIVO_TEST_AUTH_ID, PLIVO_TEST_AUTH_TOKEN, type PlivoEmulator, startPlivoEmulator } from '../../providers/plivo/test/emulator.js';
@@ -191,6 +192,73 @@ describe('Receipts round trip: Plivo message status callbacks', () => {
     expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([
       expect.objectContaining({ provider: 'plivo', reason: 'BadSignature' }),
       expect.objectContaining({ provider: 'plivo', reason: 'BadSignature' }),
+    ]);
+  });
+});
+
+describe('Receipts round trip: MessageBird status reports', () => {
+  const messageBirdEnv = (messagebird: MessageBirdEmulator, extra: Record<string, string> = {}) =>
+    h.env({
+      SMS_PROVIDER: 'messagebird',
+      MESSAGEBIRD_ACCESS_KEY: messagebird.accessKey,
+      MESSAGEBIRD_ORIGINATOR: 'Acme',
+      MESSAGEBIRD_BASE_URL: messagebird.baseUrl,
+      MESSAGEBIRD_SIGNING_KEY: messagebird.signingKey,
+      ...extra,
+    });
+
+  it.each(['delivered', 'expired'] as const)(
+    'verifies signed GET reports for a sent code and counts the final one once (%s)',
+    async (outcome) => {
+      // Prepare
+      const messagebird = await startMessageBirdEmulator({ outcome: () => outcome });
+      emulators.push(messagebird);
+      const ledger = mapLedger();
+      const receipts = await serveReceipts((receiptsUrl) =>
+        createReceiptsHandler(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
+      );
+
+      // Act
+      const messageId = await sendCode(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'messagebird');
+      const callbacks = await messagebird.receipts();
+
+      // Assess: the send named a reference (MessageBird reports nothing without one); `sent`, then the final report.
+      expect(messagebird.requests[0]?.json).toMatchObject({
+        reportUrl: `${receipts.url}/messagebird`,
+        reference: 'CustomSMSSender_SignUp',
+      });
+      expect(callbacks.map((callback) => [callback.method, callback.status])).toEqual([
+        ['GET', 200],
+        ['GET', 200],
+      ]);
+      expect(callbacks.every((callback) => callback.url.startsWith(`${receipts.url}/messagebird?id=${messageId}&`))).toBe(true);
+      expectCountedOnce('messagebird', messageId, outcome, [messagebird.accessKey, messagebird.signingKey]);
+    },
+  );
+
+  it('refuses the reports with 403 when the receipts function holds another signing key', async () => {
+    // Prepare
+    const messagebird = await startMessageBirdEmulator();
+    emulators.push(messagebird);
+    const ledger = mapLedger();
+    const receipts = await serveReceipts((receiptsUrl) =>
+      createReceiptsHandler(
+        messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receiptsUrl, MESSAGEBIRD_SIGNING_KEY: 'another-signing-key' }),
+        {
+          ledger,
+        },
+      ),
+    );
+
+    // Act
+    await sendCode(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'messagebird');
+    const callbacks = await messagebird.receipts();
+
+    // Assess
+    expect(callbacks.map((callback) => callback.status)).toEqual([403, 403]);
+    expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([
+      expect.objectContaining({ provider: 'messagebird', reason: 'BadSignature' }),
+      expect.objectContaining({ provider: 'messagebird', reason: 'BadSignature' }),
     ]);
   });
 });
