@@ -47,7 +47,7 @@ const ALGORITHMS: Readonly<Record<string, string>> = { HS256: 'sha256', HS384: '
 /** Clock skew allowed on `nbf` and `exp`, as the SDKs allow (5 s). */
 const CLOCK_TOLERANCE_MS = 5_000;
 
-/** Reads `MESSAGEBIRD_SIGNING_KEY` (Dashboard → Developers → API access → Signing key). */
+/** Reads `MESSAGEBIRD_SIGNING_KEY`: the account's signing key (not the access key). */
 export const messageBirdReceiptsConfig = z.object({ signingKey: secretString() });
 
 /** The claims of a MessageBird signature this check reads. */

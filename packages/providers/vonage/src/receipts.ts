@@ -7,7 +7,7 @@
 // developer.vonage.com/getting-started/concepts/signing-messages).
 //
 // Verified with node:crypto, not @vonage/sms's `verifySignature`: that is a method of the SMS
-// client, whose bundle (79 KB with @vonage/server-client and @vonage/jwt) costs ~50 ms of the
+// client, whose bundle (79 KB with @vonage/server-client and @vonage/jwt) costs 45-70 ms of the
 // receipts function's cold start for one hash; the tests run the SDK's own vectors and compare
 // this check with the SDK's on the same requests.
 
