@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run demo -- [options]
                      twilio, vonage, messagebird, sns, end-user-messaging (default: console)
   --receipts         also run the receipts function on a loopback function URL: the provider's
                      emulator posts signed status callbacks, each is verified and counted
-                     (twilio)
+                     (twilio, vonage, messagebird)
   --attack           replay an SMS-pumping burst against the fraud guard (in memory) and show
                      what was sent and why the rest was refused
   --verbose          also show the handler's JSON log lines

@@ -41,22 +41,38 @@ export const EMULATED_PROVIDERS: Readonly<Record<string, (region: string) => Pro
     const emulator = await startVonageEmulator({ apiKey: 'demo-key', apiSecret: 'demo-secret' });
     return {
       emulator,
-      env: { VONAGE_API_KEY: 'demo-key', VONAGE_API_SECRET: 'demo-secret', VONAGE_FROM: 'AcmeDemo', VONAGE_BASE_URL: emulator.baseUrl },
+      env: {
+        VONAGE_API_KEY: 'demo-key',
+        VONAGE_API_SECRET: 'demo-secret',
+        VONAGE_FROM: 'AcmeDemo',
+        VONAGE_BASE_URL: emulator.baseUrl,
+        VONAGE_SIGNATURE_SECRET: emulator.signatureSecret,
+      },
       received: (r) => {
         const fields = r.form ?? new URLSearchParams(r.json as Record<string, string>);
         return { to: fields.get('to') ?? undefined, text: fields.get('text') ?? undefined };
       },
+      receipts: () => emulator.receipts(),
+      // JSON DLRs (the emulator's default webhook method), signed by their `sig` parameter.
+      receiptStatus: (callback) => (JSON.parse(callback.body || '{}') as { status?: string }).status,
     };
   },
   async messagebird() {
     const emulator = await startMessageBirdEmulator({ accessKey: 'live_demo_access_key' });
     return {
       emulator,
-      env: { MESSAGEBIRD_ACCESS_KEY: 'live_demo_access_key', MESSAGEBIRD_ORIGINATOR: 'AcmeDemo', MESSAGEBIRD_BASE_URL: emulator.baseUrl },
+      env: {
+        MESSAGEBIRD_ACCESS_KEY: 'live_demo_access_key',
+        MESSAGEBIRD_ORIGINATOR: 'AcmeDemo',
+        MESSAGEBIRD_BASE_URL: emulator.baseUrl,
+        MESSAGEBIRD_SIGNING_KEY: emulator.signingKey,
+      },
       received: (r) => {
         const body = (r.json ?? Object.fromEntries(r.form ?? [])) as { recipients?: unknown; body?: string };
         return { to: String(body.recipients ?? ''), text: body.body };
       },
+      receipts: () => emulator.receipts(),
+      receiptStatus: (callback) => new URL(callback.url).searchParams.get('status') ?? undefined,
     };
   },
   async sns(region) {
@@ -81,6 +97,6 @@ export const EMULATED_PROVIDERS: Readonly<Record<string, (region: string) => Pro
 };
 
 /** The providers `--receipts` works with: their emulators post signed status callbacks. */
-export const RECEIPT_PROVIDERS = ['twilio'];
+export const RECEIPT_PROVIDERS = ['twilio', 'vonage', 'messagebird'];
 
 export const DEMO_AWS_CREDENTIALS = AWS_CREDENTIALS;

@@ -59,6 +59,26 @@ describe('Demo: npm run demo', () => {
     expect(run.stdout).toContain('2 receipt(s) verified and counted');
   });
 
+  it.each([
+    ['vonage', 'POST /vonage "accepted"', 'POST /vonage "delivered"'],
+    [
+      'messagebird',
+      'GET /messagebird "sent", signed messagebird-signature-jwt',
+      'GET /messagebird "delivered", signed messagebird-signature-jwt',
+    ],
+  ])('runs --receipts with %s: its signed callbacks verified, the final one counted once', (provider, first, final) => {
+    const run = spawnSync(
+      process.execPath,
+      ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', provider, '--receipts', '--trigger', 'SignUp', '--code', '550193'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(`← status callback ${first}`);
+    expect(run.stdout).toContain(`← status callback ${final}`);
+    expect(run.stdout.split('\n').filter((line) => line.includes('"SmsDelivered":1'))).toHaveLength(1);
+    expect(run.stdout).toContain('2 receipt(s) verified and counted');
+  });
+
   it('refuses --receipts with a provider whose emulator sends no callbacks', () => {
     const run = spawnSync(process.execPath, [cli, '--provider', 'console', '--receipts'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(2);

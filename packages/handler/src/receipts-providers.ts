@@ -10,4 +10,7 @@ type ReceiptsModule = Promise<{ default: ReceiptsDefinition<unknown> }>;
  */
 export const BUILT_IN_RECEIPTS: Readonly<Record<string, () => ReceiptsModule>> = {
   twilio: () => import('@cognito-sms/provider-twilio/receipts') as ReceiptsModule,
+  vonage: () => import('@cognito-sms/provider-vonage/receipts') as ReceiptsModule,
+  messagebird: () => import('@cognito-sms/provider-messagebird/receipts') as ReceiptsModule,
+  plivo: () => import('@cognito-sms/provider-plivo/receipts') as ReceiptsModule,
 };

@@ -158,6 +158,31 @@ describe('Script: npm run bundle', () => {
     expect(manifest).toMatchObject({ receiptsHandler: 'receipts.handler', receiptsProviders: ['twilio'] });
   });
 
+  it.each(['vonage', 'messagebird', 'plivo'])(
+    'builds the %s receipts.mjs from its ./receipts part on node:crypto: no provider SDK, no sending half',
+    async (id) => {
+      // Assess
+      const meta = await readJson<Metafile>(join(outdir, `${id}.receipts.meta.json`));
+      const inputs = Object.values(meta.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([path]) => path.replaceAll('\\', '/')),
+      );
+      expect(inputs).toContain(`../providers/${id}/src/receipts.ts`);
+      expect(
+        includesProviderSource(
+          inputs.filter((path) => !path.endsWith('/receipts.ts')),
+          id,
+        ),
+      ).toBe(false);
+      for (const pkg of ['@vonage/sms', '@vonage/auth', '@vonage/server-client', 'jsonwebtoken', 'messagebird', 'plivo']) {
+        expect(includesPackage(inputs, pkg), pkg).toBe(false);
+      }
+      const manifest = await readJson<Manifest & { receiptsProviders: string[] }>(join(outdir, `${id}.manifest.json`));
+      expect(manifest.receiptsProviders).toEqual([id]);
+    },
+  );
+
   it('runs the unzipped twilio bundle’s receipts.handler on its own: answers a function URL request and refuses a forged one', async () => {
     // Prepare: a callback signed as Twilio signs it, arriving as a function URL event.
     const base = 'https://abc123.lambda-url.eu-west-1.on.aws';

@@ -71,8 +71,9 @@ export function createMessageBirdProvider(config: MessageBirdProviderConfig, dep
             recipients: [recipient],
             body: message.body,
             datacoding: config.datacoding,
-            // Where MessageBird posts this message's status reports (receipts on).
-            ...(message.statusCallbackUrl ? { reportUrl: message.statusCallbackUrl } : {}),
+            // Where MessageBird sends this message's status reports (receipts on). It sends them
+            // only for messages with a `reference`; the trigger says what was sent, not to whom.
+            ...(message.statusCallbackUrl ? { reportUrl: message.statusCallbackUrl, reference: message.trigger } : {}),
           }),
           signal,
         });

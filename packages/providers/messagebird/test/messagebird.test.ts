@@ -91,10 +91,12 @@ describe('Provider: messagebird', () => {
     expect((emulator.requests[0]?.json as { originator?: string } | undefined)?.originator).toBe('AcmeUK');
   });
 
-  it('asks MessageBird for status reports to the message’s callback URL (reportUrl) when receipts are on', async () => {
+  it('asks MessageBird for status reports to the message’s callback URL (reportUrl, with the reference it requires) when receipts are on', async () => {
     const provider = createMessageBirdProvider(config(), { logger });
     await provider.send({ ...message, statusCallbackUrl: 'https://receipts.example/messagebird' }, { signal: signal() });
-    expect((emulator.requests[0]?.json as { reportUrl?: string } | undefined)?.reportUrl).toBe('https://receipts.example/messagebird');
+    await provider.send(message, { signal: signal() });
+    expect(emulator.requests[0]?.json).toMatchObject({ reportUrl: 'https://receipts.example/messagebird', reference: message.trigger });
+    expect(emulator.requests[1]?.json).not.toHaveProperty('reference');
   });
 
   it('sends the configured datacoding and honours a base URL with a path prefix', async () => {

@@ -1,6 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import { smsSegments } from '@cognito-sms/core/provider';
-import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '@cognito-sms/testkit';
+import {
+  type CallbackSender,
+  createCallbackSender,
+  type DeliveryOutcome,
+  type Emulator,
+  type OutcomeByDestination,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type SentCallback,
+  startEmulator,
+} from '@cognito-sms/testkit';
 
 /*
  * A loopback emulator of Plivo's Send a Message endpoint, written from Plivo's public reference:
@@ -26,6 +36,13 @@ import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulat
  *   (micrypt/go-plivo#8; the status is not given there, 400 is assumed); a US/Canada send from a
  *   sender that is not a Plivo number answers "This caller ID is not allowed for outbound message"
  *   (Plivo support, "Country-wise restrictions and features").
+ * - "Message Status Callbacks" (https://docs.plivo.com/docs/messaging/api/message/message-status-callbacks):
+ *   for a message sent with `url`, each status change is sent there as form data (POST) or query
+ *   parameters (GET): MessageUUID, To, From, Type, Status, Units, TotalRate, TotalAmount, MCC,
+ *   MNC, ErrorCode (failed and undelivered only), Sequence, MessageTime, QueuedTime, SentTime,
+ *   DeliveryReportTime (`YYYY-mm-dd HH:MM:SS.SSSSSS`); signed with X-Plivo-Signature-V3 (HMAC-SHA256
+ *   with the auth token over the URL, the sorted parameters and the nonce, base64) and
+ *   X-Plivo-Signature-V3-Nonce, as the SDKs' validateV3Signature checks it.
  */
 
 export const PLIVO_TEST_AUTH_ID = 'MAZDQ1ZJIYMDZHNTBKNW';
@@ -47,11 +64,15 @@ export interface PlivoDelivery {
 export interface PlivoEmulator extends Emulator {
   /** Messages queued since the last reset, in order. */
   readonly delivered: PlivoDelivery[];
+  /** Waits for the status callbacks sent so far and returns them with the receiver's answers. */
+  receipts(): Promise<readonly SentCallback[]>;
 }
 
 export interface PlivoEmulatorOptions {
   readonly authId?: string;
   readonly authToken?: string;
+  /** Where each message with a `url` ends up (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
 }
 
 const apiId = () => randomUUID();
@@ -105,6 +126,8 @@ const isValidNumber = (value: string) => /^[1-9]\d{6,13}$/.test(value);
 export async function startPlivoEmulator(options: PlivoEmulatorOptions = {}): Promise<PlivoEmulator> {
   const authId = options.authId ?? PLIVO_TEST_AUTH_ID;
   const authToken = options.authToken ?? PLIVO_TEST_AUTH_TOKEN;
+  const outcome = options.outcome ?? (() => 'delivered');
+  const callbacks = createCallbackSender();
   const delivered: PlivoDelivery[] = [];
   const route = (request: RecordedRequest): ScriptedResponse => {
     const match = /^\/v1\/Account\/([^/]+)\/Message\/$/.exec(request.path);
@@ -118,7 +141,8 @@ export async function startPlivoEmulator(options: PlivoEmulatorOptions = {}): Pr
       return plivoError(400, 'invalid_parameter: the request body must be JSON');
     }
     const body = request.json;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return plivoError(400, 'invalid_parameter: the request body is not valid JSON');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return plivoError(400, 'invalid_parameter: the request body is not valid JSON');
     const { src, powerpack_uuid: powerpackUuid, dst, text, type = 'sms' } = body as Record<string, unknown>;
     if (src === undefined && powerpackUuid === undefined) {
       return plivoError(400, 'Neither of src or powerpack uuid present, either one is required');
@@ -127,7 +151,8 @@ export async function startPlivoEmulator(options: PlivoEmulatorOptions = {}): Pr
       return plivoError(400, 'Either of src or powerpack uuid, both of them are present');
     }
     if (typeof dst !== 'string' || dst === '') return plivoError(400, 'invalid_parameter: dst is required');
-    if (type !== 'sms' && type !== 'mms' && type !== 'whatsapp') return plivoError(400, 'invalid_parameter: type must be sms, mms or whatsapp');
+    if (type !== 'sms' && type !== 'mms' && type !== 'whatsapp')
+      return plivoError(400, 'invalid_parameter: type must be sms, mms or whatsapp');
     if (typeof text !== 'string' || text === '') return plivoError(400, 'invalid_parameter: text is required');
     const info = smsSegments(text);
     if ((info.encoding === 'GSM-7' && info.units > 1600) || (info.encoding === 'UCS-2' && Array.from(text).length > 737)) {
@@ -148,6 +173,13 @@ export async function startPlivoEmulator(options: PlivoEmulatorOptions = {}): Pr
       type: String(type),
       segments: info.segments,
     });
+    const { url, method = 'POST' } = body as { url?: unknown; method?: unknown };
+    if (typeof url === 'string' && url !== '') {
+      messageUuids.forEach((uuid, i) => {
+        const message = { uuid, to: valid[i] as string, from: typeof src === 'string' ? src : '', units: info.segments };
+        reportStatus(callbacks, url, method === 'GET' ? 'GET' : 'POST', message, outcome, authToken);
+      });
+    }
     return {
       status: 202,
       body: {
@@ -162,9 +194,91 @@ export async function startPlivoEmulator(options: PlivoEmulatorOptions = {}): Pr
   return {
     ...emulator,
     delivered,
+    receipts: () => callbacks.settled(),
     reset: () => {
       emulator.reset();
+      callbacks.reset();
       delivered.length = 0;
     },
   };
 }
+
+// The final Status and ErrorCode Plivo reports for each outcome (error codes: 80 "Destination
+// temporarily unavailable", 90 "No route available"); Plivo has no expiry status, so an expired
+// message is undelivered.
+const FINAL_STATUS: Record<DeliveryOutcome, { status: string; errorCode: string }> = {
+  delivered: { status: 'delivered', errorCode: '' },
+  undelivered: { status: 'undelivered', errorCode: '80' },
+  failed: { status: 'failed', errorCode: '90' },
+  expired: { status: 'undelivered', errorCode: '80' },
+};
+
+/** Queues the `sent` and the outcome's final callback of one message, signed with V3. */
+function reportStatus(
+  callbacks: CallbackSender,
+  url: string,
+  method: 'GET' | 'POST',
+  message: { readonly uuid: string; readonly to: string; readonly from: string; readonly units: number },
+  outcome: OutcomeByDestination,
+  authToken: string,
+): void {
+  const messageTime = plivoTime(new Date());
+  const final = FINAL_STATUS[outcome(`+${message.to}`)];
+  [{ status: 'sent', errorCode: '' }, final].forEach(({ status, errorCode }, i) => {
+    const params: Record<string, string> = {
+      MessageUUID: message.uuid,
+      To: message.to,
+      From: message.from,
+      Type: 'sms',
+      Status: status,
+      Units: String(message.units),
+      TotalRate: '0.00350',
+      TotalAmount: (0.0035 * message.units).toFixed(5),
+      MCC: '234',
+      MNC: '10',
+      ErrorCode: errorCode,
+      ParentMessageUUID: message.uuid,
+      PartInfo: '',
+      Sequence: String(i + 1),
+      MessageTime: messageTime,
+      QueuedTime: messageTime,
+      SentTime: plivoTime(new Date()),
+      DeliveryReportTime: i === 0 ? '' : plivoTime(new Date()),
+      PowerpackUUID: '',
+    };
+    const query = new URLSearchParams(params);
+    const target = method === 'GET' ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
+    const nonce = String(randomInt(10 ** 11, 10 ** 12)) + String(randomInt(10 ** 7, 10 ** 8));
+    callbacks.send({
+      url: target,
+      method,
+      headers: {
+        ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        'x-plivo-signature-v3': createHmac('sha256', authToken)
+          .update(`${signedUrl(method, target, params)}.${nonce}`)
+          .digest('base64'),
+        'x-plivo-signature-v3-nonce': nonce,
+      },
+      body: method === 'POST' ? query.toString() : '',
+      delayMs: 20,
+    });
+  });
+}
+
+/** URL, sorted query, then (POST) `.` and the sorted `namevalue` pairs, as Plivo signs them. */
+function signedUrl(method: 'GET' | 'POST', target: string, params: Record<string, string>): string {
+  const parsed = new URL(target);
+  const base = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  const byName = (pairs: [string, string][]) => pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const query = byName([...parsed.searchParams])
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  if (method === 'GET') return query ? `${base}?${query}` : base;
+  const form = byName(Object.entries(params))
+    .map(([name, value]) => name + value)
+    .join('');
+  return `${base}?${query ? `${query}.` : ''}${form}`;
+}
+
+/** `2026-12-07 06:00:00.123000`, the callbacks' time format (UTC). */
+const plivoTime = (date: Date): string => `${date.toISOString().replace('T', ' ').replace('Z', '')}000`;

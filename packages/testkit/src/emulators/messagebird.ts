@@ -11,7 +11,19 @@
 //   422 with codes 9 "no (correct) recipients found" and 10 "originator is invalid").
 // HTTP statuses for codes 20, 21, 25, 98 and 99 follow the reference's status table (404 not
 // found, 422 resource couldn't be created, 5xx server side); they were not seen on the wire.
-import { randomBytes } from 'node:crypto';
+// Status reports follow "Handle a status report" (developers.messagebird.com/api/sms-messaging/):
+// a GET to `reportUrl` per status, only for messages with a `reference`, the report in the query
+// string; signed as "Verifying HTTP requests" (developers.messagebird.com/api/#verifying-http-requests)
+// and the SDKs' webhook-signature-jwt describe: `MessageBird-Signature-JWT`, an HS256 JWT with the
+// signing key, claims iss "MessageBird", nbf, exp (nbf + 60 s), jti, url_hash = SHA-256 of the URL.
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import {
+  type CallbackSender,
+  createCallbackSender,
+  type DeliveryOutcome,
+  type OutcomeByDestination,
+  type SentCallback,
+} from '../callbacks.js';
 import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '../emulator.js';
 
 /** A documented MessageBird REST error code. */
@@ -55,11 +67,21 @@ export function messageBirdError(
 export interface MessageBirdEmulatorOptions {
   /** The access key the emulator accepts; `test_emulator_access_key` by default. */
   readonly accessKey?: string;
+  /** The signing key status reports are signed with; {@link MESSAGEBIRD_EMULATOR_SIGNING_KEY} by default. */
+  readonly signingKey?: string;
+  /** Where each message with a `reportUrl` ends up (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
 }
 
 export interface MessageBirdEmulator extends Emulator {
   readonly accessKey: string;
+  readonly signingKey: string;
+  /** Waits for the status reports sent so far and returns them with the receiver's answers. */
+  receipts(): Promise<readonly SentCallback[]>;
 }
+
+/** The signing key an emulator signs status reports with unless given another: obviously fake. */
+export const MESSAGEBIRD_EMULATOR_SIGNING_KEY = 'emulator-signing-key-0123456789abcdef';
 
 /**
  * Starts a loopback MessageBird: `POST /messages` checks `Authorization: AccessKey <key>`,
@@ -76,8 +98,94 @@ export interface MessageBirdEmulator extends Emulator {
  */
 export async function startMessageBirdEmulator(options: MessageBirdEmulatorOptions = {}): Promise<MessageBirdEmulator> {
   const accessKey = options.accessKey ?? 'test_emulator_access_key';
-  const emulator = await startEmulator((request) => route(request, accessKey));
-  return Object.assign(emulator, { accessKey });
+  const signingKey = options.signingKey ?? MESSAGEBIRD_EMULATOR_SIGNING_KEY;
+  const outcome = options.outcome ?? (() => 'delivered');
+  const callbacks = createCallbackSender();
+  const emulator = await startEmulator((request) => {
+    const response = route(request, accessKey);
+    const fields = response.status === 201 ? readFields(request) : undefined;
+    if (fields?.reportUrl && fields.reference)
+      reportStatus(callbacks, fields.reportUrl, fields.reference, response.body as SentMessage, outcome, signingKey);
+    return response;
+  });
+  const reset = emulator.reset;
+  return Object.assign(emulator, {
+    accessKey,
+    signingKey,
+    receipts: () => callbacks.settled(),
+    reset: () => {
+      reset();
+      callbacks.reset();
+    },
+  });
+}
+
+/** The fields of the 201 answer a status report repeats. */
+interface SentMessage {
+  readonly id: string;
+  readonly createdDatetime: string;
+  readonly recipients: { readonly items: readonly { readonly recipient: number; readonly messagePartCount: number }[] };
+}
+
+// The final status and reason MessageBird reports for each outcome (the recipient statuses and
+// the status reasons of "Handle a status report").
+const FINAL_STATUS: Record<DeliveryOutcome, { status: string; statusReason: string }> = {
+  delivered: { status: 'delivered', statusReason: 'successfully delivered' },
+  undelivered: { status: 'delivery_failed', statusReason: 'unknown subscriber' },
+  failed: { status: 'delivery_failed', statusReason: 'carrier rejected' },
+  expired: { status: 'expired', statusReason: 'expired' },
+};
+
+/** Queues `sent`, then the outcome's final report, per recipient, each signed with the signing key. */
+function reportStatus(
+  callbacks: CallbackSender,
+  reportUrl: string,
+  reference: string,
+  message: SentMessage,
+  outcome: OutcomeByDestination,
+  signingKey: string,
+): void {
+  for (const item of message.recipients.items) {
+    const final = FINAL_STATUS[outcome(`+${item.recipient}`)];
+    for (const { status, statusReason } of [{ status: 'sent', statusReason: 'pending DLR' }, final]) {
+      const query = new URLSearchParams({
+        id: message.id,
+        reference,
+        recipient: String(item.recipient),
+        status,
+        statusReason,
+        statusDatetime: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+        createdDatetime: message.createdDatetime,
+        mccmnc: '20408',
+        ported: '0',
+        'price[amount]': '0.070',
+        'price[currency]': 'EUR',
+        messagePartCount: String(item.messagePartCount),
+      });
+      const url = `${reportUrl}${reportUrl.includes('?') ? '&' : '?'}${query}`;
+      callbacks.send({
+        url,
+        method: 'GET',
+        headers: { 'messagebird-signature-jwt': signatureJwt(url, signingKey) },
+        body: '',
+        delayMs: 20,
+      });
+    }
+  }
+}
+
+/** `MessageBird-Signature-JWT` for a request without a body. */
+function signatureJwt(url: string, signingKey: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const nbf = Math.floor(Date.now() / 1000);
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({
+    iss: 'MessageBird',
+    nbf,
+    exp: nbf + 60,
+    jti: randomUUID(),
+    url_hash: createHash('sha256').update(url).digest('hex'),
+  })}`;
+  return `${unsigned}.${createHmac('sha256', signingKey).update(unsigned).digest('base64url')}`;
 }
 
 function route(request: RecordedRequest, accessKey: string): ScriptedResponse {
@@ -150,6 +258,7 @@ interface SendFields {
   datacoding?: string;
   type?: string;
   reference?: string;
+  reportUrl?: string;
 }
 
 /** JSON (recipients an array or a comma-separated string) or a form, as the API takes both. */
@@ -164,6 +273,7 @@ function readFields(request: RecordedRequest): SendFields | undefined {
       ...optional('datacoding', form.get('datacoding') ?? undefined),
       ...optional('type', form.get('type') ?? undefined),
       ...optional('reference', form.get('reference') ?? undefined),
+      ...optional('reportUrl', form.get('reportUrl') ?? undefined),
     };
   }
   if (typeof request.json !== 'object' || request.json === null) return undefined;
@@ -181,6 +291,7 @@ function readFields(request: RecordedRequest): SendFields | undefined {
     ...optional('datacoding', text(json.datacoding)),
     ...optional('type', text(json.type)),
     ...optional('reference', text(json.reference)),
+    ...optional('reportUrl', text(json.reportUrl)),
   };
 }
 

@@ -8,7 +8,21 @@
 //   (`type` text = GSM-7, 160 characters or 153 per part; unicode = UCS-2, 70 or 67 per part).
 // - Authentication: the API key and secret as HTTP Basic, or `api_key`/`api_secret` parameters.
 // Errors come back inside HTTP 200 as `messages[].status` != "0".
+// - Delivery receipts, https://developer.vonage.com/messaging/sms/guides/delivery-receipts and the
+//   DeliveryReceipt schema of Nexmo/api-specification definitions/sms.yml: one DLR per billed part
+//   to the message's `callback`, by GET, form POST or JSON POST (the dashboard's webhook method);
+//   signed as "Signing Messages" describes (developer.vonage.com/getting-started/concepts/signing-messages):
+//   `timestamp` and `nonce` added, every parameter sorted by name as `&name=value` with `&` and `=`
+//   in values replaced by `_`, then md5(that + secret) or an HMAC keyed with the secret, hex, as `sig`.
 import { Buffer } from 'node:buffer';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import {
+  type CallbackSender,
+  createCallbackSender,
+  type DeliveryOutcome,
+  type OutcomeByDestination,
+  type SentCallback,
+} from '../callbacks.js';
 import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '../emulator.js';
 
 /** Vonage's documented send statuses (the reference's `x-errors`), status → meaning. @example `VONAGE_STATUS_MEANINGS['7'] // 'Number Barred'` */
@@ -61,14 +75,28 @@ export interface VonageEmulatorOptions {
   readonly apiKey?: string;
   /** The API secret the emulator accepts. Default `abcdef0123456789` (the reference's example). */
   readonly apiSecret?: string;
+  /** The signature secret DLRs are signed with. Default {@link VONAGE_EMULATOR_SIGNATURE_SECRET}. */
+  readonly signatureSecret?: string;
+  /** The dashboard's signature method. Default `md5hash` (Vonage's default). */
+  readonly signatureMethod?: 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+  /** The dashboard's webhook method for DLRs. Default `POST-JSON`. */
+  readonly dlrMethod?: 'GET' | 'POST' | 'POST-JSON';
+  /** Where each message with a `callback` ends up (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
 }
 
 export interface VonageEmulator extends Emulator {
   readonly apiKey: string;
   readonly apiSecret: string;
+  readonly signatureSecret: string;
   /** Messages the route accepted (scripted responses deliver nothing). */
   readonly delivered: VonageDelivery[];
+  /** Waits for the DLRs sent so far and returns them with the receiver's answers. */
+  receipts(): Promise<readonly SentCallback[]>;
 }
+
+/** The signature secret an emulator signs DLRs with unless given another: obviously fake. */
+export const VONAGE_EMULATOR_SIGNATURE_SECRET = 'emulator-signature-secret-0123456789';
 
 /**
  * A send response with these `messages` entries, in HTTP 200 as Vonage answers.
@@ -177,6 +205,14 @@ function credentials(request: RecordedRequest, params: Record<string, string>): 
 export async function startVonageEmulator(options: VonageEmulatorOptions = {}): Promise<VonageEmulator> {
   const apiKey = options.apiKey ?? 'abcd1234';
   const apiSecret = options.apiSecret ?? 'abcdef0123456789';
+  const signing: DlrSigning = {
+    apiKey,
+    secret: options.signatureSecret ?? VONAGE_EMULATOR_SIGNATURE_SECRET,
+    method: options.signatureMethod ?? 'md5hash',
+    dlrMethod: options.dlrMethod ?? 'POST-JSON',
+  };
+  const outcome = options.outcome ?? (() => 'delivered');
+  const callbacks = createCallbackSender();
   const delivered: VonageDelivery[] = [];
   let nextId = 0x123abcd0;
 
@@ -207,6 +243,10 @@ export async function startVonageEmulator(options: VonageEmulatorOptions = {}): 
       segments,
       messageIds,
     });
+    if (params.callback && params['status-report-req'] !== 'false') {
+      for (const messageId of messageIds)
+        reportStatus(callbacks, params.callback, { messageId, msisdn: params.to, from: params.from }, outcome, signing);
+    }
     return vonageResponse(
       messageIds.map((id) => ({
         to: params.to as string,
@@ -223,10 +263,84 @@ export async function startVonageEmulator(options: VonageEmulatorOptions = {}): 
     ...emulator,
     apiKey,
     apiSecret,
+    signatureSecret: signing.secret,
     delivered,
+    receipts: () => callbacks.settled(),
     reset: () => {
       emulator.reset();
+      callbacks.reset();
       delivered.length = 0;
     },
   };
+}
+
+interface DlrSigning {
+  readonly apiKey: string;
+  readonly secret: string;
+  readonly method: NonNullable<VonageEmulatorOptions['signatureMethod']>;
+  readonly dlrMethod: NonNullable<VonageEmulatorOptions['dlrMethod']>;
+}
+
+// The DLR status and `err-code` Vonage reports for each outcome (the delivery receipts guide's
+// error codes: 2 "Absent Subscriber - Temporary", 6 "Anti-Spam Rejection", 1 "Unknown").
+const FINAL_DLR: Record<DeliveryOutcome, { status: string; errCode: string }> = {
+  delivered: { status: 'delivered', errCode: '0' },
+  undelivered: { status: 'failed', errCode: '2' },
+  failed: { status: 'rejected', errCode: '6' },
+  expired: { status: 'expired', errCode: '1' },
+};
+
+/** Queues `accepted`, then the outcome's final DLR, for one part, signed as the account is set up. */
+function reportStatus(
+  callbacks: CallbackSender,
+  url: string,
+  part: { readonly messageId: string; readonly msisdn: string; readonly from: string },
+  outcome: OutcomeByDestination,
+  signing: DlrSigning,
+): void {
+  const final = FINAL_DLR[outcome(`+${part.msisdn}`)];
+  for (const { status, errCode } of [{ status: 'accepted', errCode: '0' }, final]) {
+    const now = new Date();
+    const params: Record<string, string> = {
+      msisdn: part.msisdn,
+      to: part.from,
+      'network-code': '23410',
+      messageId: part.messageId,
+      price: '0.03330000',
+      status,
+      scts: now.toISOString().replace(/\D/g, '').slice(2, 12),
+      'err-code': errCode,
+      'api-key': signing.apiKey,
+      'message-timestamp': now.toISOString().slice(0, 19).replace('T', ' '),
+      timestamp: String(Math.floor(now.getTime() / 1000)),
+      nonce: randomUUID(),
+    };
+    params.sig = dlrSignature(params, signing);
+    const form = new URLSearchParams(params).toString();
+    if (signing.dlrMethod === 'GET') {
+      callbacks.send({ url: `${url}${url.includes('?') ? '&' : '?'}${form}`, method: 'GET', headers: {}, body: '', delayMs: 20 });
+    } else {
+      const json = signing.dlrMethod === 'POST-JSON';
+      callbacks.send({
+        url,
+        method: 'POST',
+        headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+        body: json ? JSON.stringify(params) : form,
+        delayMs: 20,
+      });
+    }
+  }
+}
+
+function dlrSignature(params: Record<string, string>, signing: DlrSigning): string {
+  const signed = Object.keys(params)
+    .sort()
+    .map((name) => `&${name}=${(params[name] ?? '').replace(/[&=]/g, '_')}`)
+    .join('');
+  const digest =
+    signing.method === 'md5hash'
+      ? createHash('md5').update(signed + signing.secret)
+      : createHmac(signing.method, signing.secret).update(signed);
+  // Vonage writes md5hash signatures in lower case and HMACs in upper case (the SDK's vectors).
+  return signing.method === 'md5hash' ? digest.digest('hex') : digest.digest('hex').toUpperCase();
 }

@@ -1,0 +1,264 @@
+// Round trips for Vonage, MessageBird and Plivo receipts: the sender sends through the adapter
+// to the provider's emulator with SMS_RECEIPTS_URL set, the emulator calls the loopback function
+// URL back as the provider does (signed), and the receipts function verifies and counts it.
+import type { DeliveryLedger, DeliveryReceipt, SentMessageRecord } from '@cognito-sms/core/receipts';
+import { cognitoEvent, DEFAULT_PHONE_NUMBER, type FunctionUrl, startFunctionUrl } from '@cognito-sms/testkit';
+import { type MessageBirdEmulator, startMessageBirdEmulator } from '@cognito-sms/testkit/emulators/messagebird';
+import { startVonageEmulator, type VonageEmulator } from '@cognito-sms/testkit/emulators/vonage';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PLIVO_TEST_AUTH_ID, PLIVO_TEST_AUTH_TOKEN, type PlivoEmulator, startPlivoEmulator } from '../../providers/plivo/test/emulator.js';
+import { createHandler } from '../src/create-handler.js';
+import { createReceiptsHandler, type ReceiptsHandler } from '../src/create-receipts-handler.js';
+import { logLines, metricValues } from './policy-support.js';
+import { useHandlerHarness } from './support.js';
+
+const h = useHandlerHarness();
+const CODE = '918273';
+let url: FunctionUrl | undefined;
+const emulators: { close(): Promise<void> }[] = [];
+
+afterEach(async () => {
+  await url?.close();
+  url = undefined;
+  for (const emulator of emulators.splice(0)) await emulator.close();
+});
+
+/** A ledger that keeps sends in a map, the way the sender and the receipts function share one. */
+function mapLedger(): DeliveryLedger {
+  const records = new Map<string, SentMessageRecord>();
+  const settled = new Set<string>();
+  return {
+    async recordSent(record) {
+      records.set(`${record.provider}:${record.messageId}`, record);
+    },
+    async settle(receipt: DeliveryReceipt) {
+      const key = `${receipt.provider}:${receipt.messageId}`;
+      const first = !settled.has(key);
+      settled.add(key);
+      const sent = records.get(key);
+      return sent ? { first, sent } : { first };
+    },
+  };
+}
+
+/** Serves a receipts handler on a loopback function URL; SMS_RECEIPTS_URL is that URL. */
+async function serveReceipts(create: (receiptsUrl: string) => Promise<ReceiptsHandler>): Promise<FunctionUrl> {
+  let handler: ReceiptsHandler | undefined;
+  url = await startFunctionUrl(async (event) => (handler ? handler(event) : { statusCode: 503 }));
+  handler = await create(url.url);
+  return url;
+}
+
+/** Sends one sign-up code through `env`'s provider, with the send recorded in `ledger` as the sender does. */
+async function sendCode(env: Parameters<typeof createHandler>[0], ledger: DeliveryLedger, provider: string): Promise<string> {
+  const sender = await createHandler(env);
+  const sent = await sender(cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }), h.context);
+  await ledger.recordSent(
+    { provider, messageId: sent.messageId, sentAt: Date.now() - 1500, country: 'GB', trigger: 'CustomSMSSender_SignUp' },
+    { signal: AbortSignal.timeout(1000) },
+  );
+  return sent.messageId;
+}
+
+/** The metric and log a verified final receipt leaves, and no secret or number in the output. */
+function expectCountedOnce(provider: string, messageId: string, state: string, secrets: readonly string[]): void {
+  const metric = state === 'delivered' ? 'SmsDelivered' : 'SmsUndelivered';
+  expect(metricValues(h.output, metric)).toEqual([
+    { value: 1, service: 'cognito-sms', provider, country: 'GB', trigger: 'CustomSMSSender_SignUp' },
+  ]);
+  expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([]);
+  expect(logLines(h.output, 'Delivery receipt')).toEqual([expect.objectContaining({ provider, messageId, state })]);
+  const output = h.output.join('');
+  for (const secret of [CODE, DEFAULT_PHONE_NUMBER, DEFAULT_PHONE_NUMBER.slice(1), ...secrets]) expect(output).not.toContain(secret);
+}
+
+describe('Receipts round trip: Vonage delivery receipts', () => {
+  const vonageEnv = (vonage: VonageEmulator, extra: Record<string, string> = {}) =>
+    h.env({
+      SMS_PROVIDER: 'vonage',
+      VONAGE_API_KEY: vonage.apiKey,
+      VONAGE_API_SECRET: vonage.apiSecret,
+      VONAGE_FROM: 'AcmeInc',
+      VONAGE_BASE_URL: vonage.baseUrl,
+      VONAGE_SIGNATURE_SECRET: vonage.signatureSecret,
+      ...extra,
+    });
+
+  it.each([
+    ['POST-JSON', 'md5hash', 'delivered'],
+    ['GET', 'sha256', 'undelivered'],
+    ['POST', 'sha512', 'delivered'],
+  ] as const)(
+    'verifies signed %s DLRs (%s) for a sent code and counts the final one once (%s)',
+    async (dlrMethod, signatureMethod, outcome) => {
+      // Prepare
+      const vonage = await startVonageEmulator({ dlrMethod, signatureMethod, outcome: () => outcome });
+      emulators.push(vonage);
+      const ledger = mapLedger();
+      const env = (receiptsUrl: string) => vonageEnv(vonage, { SMS_RECEIPTS_URL: receiptsUrl, VONAGE_SIGNATURE_METHOD: signatureMethod });
+      const receipts = await serveReceipts((receiptsUrl) => createReceiptsHandler(env(receiptsUrl), { ledger }));
+
+      // Act
+      const messageId = await sendCode(env(receipts.url), ledger, 'vonage');
+      const callbacks = await vonage.receipts();
+
+      // Assess: `accepted` then the final DLR, both answered 200 by the receipts function.
+      expect(callbacks.map((callback) => [callback.method, callback.status])).toEqual([
+        [dlrMethod === 'GET' ? 'GET' : 'POST', 200],
+        [dlrMethod === 'GET' ? 'GET' : 'POST', 200],
+      ]);
+      expect(callbacks.every((callback) => callback.url.startsWith(`${receipts.url}/vonage`))).toBe(true);
+      expectCountedOnce('vonage', messageId, outcome, [vonage.apiSecret, vonage.signatureSecret]);
+    },
+  );
+
+  it('refuses the DLRs with 403 when the receipts function holds another signature secret, and counts them rejected', async () => {
+    // Prepare
+    const vonage = await startVonageEmulator();
+    emulators.push(vonage);
+    const ledger = mapLedger();
+    const receipts = await serveReceipts((receiptsUrl) =>
+      createReceiptsHandler(vonageEnv(vonage, { SMS_RECEIPTS_URL: receiptsUrl, VONAGE_SIGNATURE_SECRET: 'another-secret' }), { ledger }),
+    );
+
+    // Act
+    await sendCode(vonageEnv(vonage, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'vonage');
+    const callbacks = await vonage.receipts();
+
+    // Assess
+    expect(callbacks.map((callback) => callback.status)).toEqual([403, 403]);
+    expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([
+      expect.objectContaining({ value: 1, provider: 'vonage', reason: 'BadSignature' }),
+      expect.objectContaining({ value: 1, provider: 'vonage', reason: 'BadSignature' }),
+    ]);
+    expect(metricValues(h.output, 'SmsDelivered')).toEqual([]);
+  });
+});
+
+describe('Receipts round trip: Plivo message status callbacks', () => {
+  const plivoEnv = (plivo: PlivoEmulator, extra: Record<string, string> = {}) =>
+    h.env({
+      SMS_PROVIDER: 'plivo',
+      PLIVO_AUTH_ID: PLIVO_TEST_AUTH_ID,
+      PLIVO_AUTH_TOKEN: PLIVO_TEST_AUTH_TOKEN,
+      PLIVO_FROM: '+14155550100',
+      PLIVO_BASE_URL: plivo.baseUrl,
+      ...extra,
+    });
+
+  it.each(['delivered', 'undelivered'] as const)(
+    'verifies V3-signed callbacks for a sent code and counts the final one once (%s)',
+    async (outcome) => {
+      // Prepare
+      const plivo = await startPlivoEmulator({ outcome: () => outcome });
+      emulators.push(plivo);
+      const ledger = mapLedger();
+      const receipts = await serveReceipts((receiptsUrl) =>
+        createReceiptsHandler(plivoEnv(plivo, { SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
+      );
+
+      // Act
+      const messageId = await sendCode(plivoEnv(plivo, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'plivo');
+      const callbacks = await plivo.receipts();
+
+      // Assess: `sent`, then the final status, to <url>/plivo, both answered 200.
+      expect(callbacks.map((callback) => [callback.url, callback.status])).toEqual([
+        [`${receipts.url}/plivo`, 200],
+        [`${receipts.url}/plivo`, 200],
+      ]);
+      expectCountedOnce('plivo', messageId, outcome, [PLIVO_TEST_AUTH_TOKEN]);
+      if (outcome === 'undelivered')
+        expect(logLines(h.output, 'Delivery receipt')).toEqual([expect.objectContaining({ providerCode: '80' })]);
+    },
+  );
+
+  it('refuses the callbacks with 403 when the receipts function holds another auth token', async () => {
+    // Prepare
+    const plivo = await startPlivoEmulator();
+    emulators.push(plivo);
+    const ledger = mapLedger();
+    const receipts = await serveReceipts((receiptsUrl) =>
+      createReceiptsHandler(plivoEnv(plivo, { SMS_RECEIPTS_URL: receiptsUrl, PLIVO_AUTH_TOKEN: 'another-auth-token-0000000000000' }), {
+        ledger,
+      }),
+    );
+
+    // Act
+    await sendCode(plivoEnv(plivo, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'plivo');
+    const callbacks = await plivo.receipts();
+
+    // Assess
+    expect(callbacks.map((callback) => callback.status)).toEqual([403, 403]);
+    expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([
+      expect.objectContaining({ provider: 'plivo', reason: 'BadSignature' }),
+      expect.objectContaining({ provider: 'plivo', reason: 'BadSignature' }),
+    ]);
+  });
+});
+
+describe('Receipts round trip: MessageBird status reports', () => {
+  const messageBirdEnv = (messagebird: MessageBirdEmulator, extra: Record<string, string> = {}) =>
+    h.env({
+      SMS_PROVIDER: 'messagebird',
+      MESSAGEBIRD_ACCESS_KEY: messagebird.accessKey,
+      MESSAGEBIRD_ORIGINATOR: 'Acme',
+      MESSAGEBIRD_BASE_URL: messagebird.baseUrl,
+      MESSAGEBIRD_SIGNING_KEY: messagebird.signingKey,
+      ...extra,
+    });
+
+  it.each(['delivered', 'expired'] as const)(
+    'verifies signed GET reports for a sent code and counts the final one once (%s)',
+    async (outcome) => {
+      // Prepare
+      const messagebird = await startMessageBirdEmulator({ outcome: () => outcome });
+      emulators.push(messagebird);
+      const ledger = mapLedger();
+      const receipts = await serveReceipts((receiptsUrl) =>
+        createReceiptsHandler(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
+      );
+
+      // Act
+      const messageId = await sendCode(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'messagebird');
+      const callbacks = await messagebird.receipts();
+
+      // Assess: the send named a reference (MessageBird reports nothing without one); `sent`, then the final report.
+      expect(messagebird.requests[0]?.json).toMatchObject({
+        reportUrl: `${receipts.url}/messagebird`,
+        reference: 'CustomSMSSender_SignUp',
+      });
+      expect(callbacks.map((callback) => [callback.method, callback.status])).toEqual([
+        ['GET', 200],
+        ['GET', 200],
+      ]);
+      expect(callbacks.every((callback) => callback.url.startsWith(`${receipts.url}/messagebird?id=${messageId}&`))).toBe(true);
+      expectCountedOnce('messagebird', messageId, outcome, [messagebird.accessKey, messagebird.signingKey]);
+    },
+  );
+
+  it('refuses the reports with 403 when the receipts function holds another signing key', async () => {
+    // Prepare
+    const messagebird = await startMessageBirdEmulator();
+    emulators.push(messagebird);
+    const ledger = mapLedger();
+    const receipts = await serveReceipts((receiptsUrl) =>
+      createReceiptsHandler(
+        messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receiptsUrl, MESSAGEBIRD_SIGNING_KEY: 'another-signing-key' }),
+        {
+          ledger,
+        },
+      ),
+    );
+
+    // Act
+    await sendCode(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receipts.url }), ledger, 'messagebird');
+    const callbacks = await messagebird.receipts();
+
+    // Assess
+    expect(callbacks.map((callback) => callback.status)).toEqual([403, 403]);
+    expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([
+      expect.objectContaining({ provider: 'messagebird', reason: 'BadSignature' }),
+      expect.objectContaining({ provider: 'messagebird', reason: 'BadSignature' }),
+    ]);
+  });
+});
