@@ -133,6 +133,26 @@ describe('Handler: routes that learn from delivery receipts', () => {
     expect(String((outOfRange as Error).message)).toContain('SMS_ROUTE_MIN_DELIVERY_RATE: must be a share from 0 to 1');
   });
 
+  it('sends the code when its record cannot be written, and says so without the number or the code', async () => {
+    // Prepare: the state table does not exist (the guard fails open on it too).
+    const sender = await createHandler(
+      h.env({
+        SMS_RECEIPTS_URL: 'https://receipts.example',
+        SMS_GUARD_TABLE: 'no-such-table',
+        SMS_GUARD_HASH_KEY: 'route-learning-test-key-0123456789abcdef',
+      }),
+    );
+    // Act
+    const receipt = await sender(cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE), phoneNumber: GB }), h.context);
+    // Assess
+    expect(receipt.provider).toBe('console');
+    expect(logLines(h.output, 'SMS sent, but not recorded for its delivery receipt')).toEqual([
+      expect.objectContaining({ provider: 'console', messageId: receipt.messageId, error: 'ResourceNotFoundException' }),
+    ]);
+    const lines = h.output.join('').split('\n').filter((line) => !line.startsWith('{"provider":"console"'));
+    expect(lines.filter((line) => line.includes(CODE) || line.includes(GB))).toEqual([]);
+  });
+
   it('loads no ledger when neither receipts nor route learning are on', async () => {
     const before = (await dynamo.scan(TABLE)).length;
     const sender = await createHandler(h.env({ SMS_GUARD: 'off' }));
