@@ -149,7 +149,10 @@ describe('Handler: routes that learn from delivery receipts', () => {
     expect(logLines(h.output, 'SMS sent, but not recorded for its delivery receipt')).toEqual([
       expect.objectContaining({ provider: 'console', messageId: receipt.messageId, error: 'ResourceNotFoundException' }),
     ]);
-    const lines = h.output.join('').split('\n').filter((line) => !line.startsWith('{"provider":"console"'));
+    const lines = h.output
+      .join('')
+      .split('\n')
+      .filter((line) => !line.startsWith('{"provider":"console"'));
     expect(lines.filter((line) => line.includes(CODE) || line.includes(GB))).toEqual([]);
   });
 
