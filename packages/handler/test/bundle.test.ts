@@ -125,6 +125,30 @@ describe('Script: npm run bundle', () => {
     }
   });
 
+  it('carries the DynamoDB delivery ledger in a chunk both entries import lazily', async () => {
+    for (const [name, entry] of [
+      ['twilio.meta.json', 'index.mjs'],
+      ['twilio.receipts.meta.json', 'receipts.mjs'],
+    ] as const) {
+      type Output = { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] };
+      const meta = await readJson<{ outputs: Record<string, Output> }>(join(outdir, name));
+      const outputs = Object.entries(meta.outputs).map(([file, output]) => [file.replaceAll('\\', '/'), output] as const);
+      const holding = outputs.filter(([, output]) => '../receipts/src/dynamodb.ts' in output.inputs).map(([file]) => file);
+      const [, entryOutput] = outputs.find(([file]) => file.endsWith(`/twilio/${entry}`)) ?? [];
+      // Exactly one chunk holds it, and the entry file imports that chunk dynamically, never statically.
+      expect(
+        holding.map((file) => /\/chunks\/[^/]+\.mjs$/.test(file)),
+        name,
+      ).toEqual([true]);
+      expect(
+        entryOutput?.imports
+          .filter((item) => holding.some((file) => file.endsWith(item.path.replace(/^(\.\.\/)+/, ''))))
+          .map((item) => item.kind),
+        name,
+      ).toEqual(['dynamic-import']);
+    }
+  });
+
   it('builds the "all" bundle with every adapter, each in a lazily imported chunk', async () => {
     const manifest = await readJson<Manifest>(join(outdir, 'all.manifest.json'));
     expect(manifest.providers).toEqual(PROVIDER_IDS);

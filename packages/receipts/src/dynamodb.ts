@@ -28,8 +28,8 @@ const BATCH_KEYS = 100;
  * The delivery ledger in DynamoDB, shared by the sender's and the receipts function's containers.
  * Items, in the state table next to the guard's (`g…#`) and duplicate suppression's:
  *
- * - `rs#<sha256(provider, message id)>`: `{ p, s (sent at, ms), c (country), tr (trigger), f (final state), expiration }`,
- *   kept 2 days. No number, no text, no code.
+ * - `rs#<sha256(provider, message id)>`: `{ p, s (sent at, ms), c (country), tr (trigger), f (final state),
+ *   rc (the receipt's country, when it told one), expiration }`, kept 2 days. No number, no text, no code.
  * - `rh#<provider>#<country>#<bucket start, s>`: `{ d (delivered), t (final receipts), expiration }`, 5-minute buckets
  *   kept while they are in the 1-hour window.
  *
@@ -37,7 +37,7 @@ const BATCH_KEYS = 100;
  * so of any number of copies of a final receipt, in any number of containers, exactly one is
  * `first` and counted. A counter update that fails takes the mark back (and the error is thrown),
  * so the provider's retry is counted instead. `recordSent` is an update too: a receipt that
- * overtakes its record keeps its mark.
+ * overtakes its record keeps its mark, and is counted under the record's country when it had none.
  *
  * IAM: the sender `dynamodb:UpdateItem` (records) and `dynamodb:BatchGetItem` (route health); the
  * receipts function `dynamodb:UpdateItem`.
@@ -72,7 +72,7 @@ export function createDynamoDbDeliveryLedger(options: DynamoDbDeliveryLedgerOpti
 
   return {
     async recordSent(record, { signal }) {
-      await client.send(
+      const { Attributes: before } = await client.send(
         new UpdateItemCommand({
           TableName,
           Key: { id: { S: recordId(record.provider, record.messageId) } },
@@ -85,9 +85,14 @@ export function createDynamoDbDeliveryLedger(options: DynamoDbDeliveryLedgerOpti
             ':e': { N: String(Math.ceil(now() / 1000) + RECORD_TTL_S) },
             ...(record.country ? { ':c': { S: record.country } } : {}),
           },
+          ReturnValues: 'ALL_OLD',
         }),
         { abortSignal: signal },
       );
+      // The final receipt overtook this record and had no country to be counted under: DynamoDB
+      // orders the two updates, so exactly one of them sees the other and counts.
+      const state = before?.f?.S;
+      if (state && !before?.rc && record.country) await count(record.provider, record.country, state === 'delivered');
     },
 
     async settle(receipt): Promise<SettledReceipt> {
@@ -99,10 +104,14 @@ export function createDynamoDbDeliveryLedger(options: DynamoDbDeliveryLedgerOpti
           new UpdateItemCommand({
             TableName,
             Key,
-            UpdateExpression: 'SET #f = :f, #e = if_not_exists(#e, :e)',
+            UpdateExpression: `SET #f = :f, #e = if_not_exists(#e, :e)${receipt.country ? ', #rc = :rc' : ''}`,
             ConditionExpression: 'attribute_not_exists(#f)',
-            ExpressionAttributeNames: { '#f': 'f', '#e': 'expiration' },
-            ExpressionAttributeValues: { ':f': { S: receipt.state }, ':e': { N: String(Math.ceil(now() / 1000) + RECORD_TTL_S) } },
+            ExpressionAttributeNames: { '#f': 'f', '#e': 'expiration', ...(receipt.country ? { '#rc': 'rc' } : {}) },
+            ExpressionAttributeValues: {
+              ':f': { S: receipt.state },
+              ':e': { N: String(Math.ceil(now() / 1000) + RECORD_TTL_S) },
+              ...(receipt.country ? { ':rc': { S: receipt.country } } : {}),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );

@@ -1,10 +1,13 @@
 import type { RouteHealth } from '@cognito-sms/core';
-import type { SentMessageRecord } from '@cognito-sms/core/receipts';
+import type { DeliveryState, SentMessageRecord } from '@cognito-sms/core/receipts';
 import { bucketExpiration, bucketId, bucketStart, type DeliveryLedgerStore, RECORD_TTL_S, recordId, windowBuckets } from './ledger.js';
 
 interface RecordItem {
   sent?: SentMessageRecord;
   settled: boolean;
+  state?: DeliveryState;
+  /** Whether the settled receipt was counted (it had a country, or its record did). */
+  counted?: boolean;
   /** Epoch seconds. */
   expiration: number;
 }
@@ -27,6 +30,14 @@ export function createMemoryDeliveryLedger(options: { readonly now?: () => numbe
     }
     return item;
   };
+  const count = (provider: string, country: string, delivered: boolean) => {
+    const start = bucketStart(now());
+    const key = bucketId(provider, country, start);
+    const bucket = live(buckets, key) ?? { delivered: 0, total: 0, expiration: bucketExpiration(start) };
+    bucket.total += 1;
+    if (delivered) bucket.delivered += 1;
+    buckets.set(key, bucket);
+  };
   let nextSweep = 0;
   // Expired items are dropped about once a minute, as TTL does in DynamoDB.
   const sweep = () => {
@@ -41,25 +52,34 @@ export function createMemoryDeliveryLedger(options: { readonly now?: () => numbe
     async recordSent(record) {
       sweep();
       const id = recordId(record.provider, record.messageId);
-      const item = live(records, id) ?? { settled: false, expiration: 0 };
-      records.set(id, { ...item, sent: { ...record }, expiration: Math.ceil(now() / 1000) + RECORD_TTL_S });
+      const item: RecordItem = {
+        settled: false,
+        ...live(records, id),
+        sent: { ...record },
+        expiration: Math.ceil(now() / 1000) + RECORD_TTL_S,
+      };
+      // The final receipt overtook this record with no country to be counted under.
+      if (item.settled && item.state && !item.counted && record.country) {
+        count(record.provider, record.country, item.state === 'delivered');
+        item.counted = true;
+      }
+      records.set(id, item);
     },
     async settle(receipt) {
       if (!receipt.final) return { first: false };
       const id = recordId(receipt.provider, receipt.messageId);
       const item = live(records, id);
       if (item?.settled) return { first: false };
-      records.set(id, { ...item, settled: true, expiration: item?.expiration ?? Math.ceil(now() / 1000) + RECORD_TTL_S });
       const sent = item?.sent;
       const country = sent?.country ?? receipt.country;
-      if (country) {
-        const start = bucketStart(now());
-        const key = bucketId(receipt.provider, country, start);
-        const bucket = live(buckets, key) ?? { delivered: 0, total: 0, expiration: bucketExpiration(start) };
-        bucket.total += 1;
-        if (receipt.state === 'delivered') bucket.delivered += 1;
-        buckets.set(key, bucket);
-      }
+      records.set(id, {
+        ...item,
+        settled: true,
+        state: receipt.state,
+        counted: country !== undefined,
+        expiration: item?.expiration ?? Math.ceil(now() / 1000) + RECORD_TTL_S,
+      });
+      if (country) count(receipt.provider, country, receipt.state === 'delivered');
       return sent ? { first: true, sent } : { first: true };
     },
     async routeHealth(country, providers, { since }) {

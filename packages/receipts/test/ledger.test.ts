@@ -89,14 +89,21 @@ describe.each(LEDGERS)('Ledger: $name', ({ name, create }) => {
     expect(await ledger.routeHealth('DE', ['twilio'], { signal: signal() })).toEqual(new Map([['twilio', { delivered: 0, total: 1 }]]));
   });
 
-  it('keeps the mark of a receipt that overtook its record, so a repeat after the record is still not first', async () => {
+  it('counts a receipt that overtook its record under the record’s country, once, and keeps its mark', async () => {
     const { clock, ledger } = await setup();
-    expect((await ledger.settle(receipt('SM5', 'delivered'))).first).toBe(true);
+    expect((await ledger.settle(receipt('SM5', 'undelivered'))).first).toBe(true);
     await ledger.recordSent(
       { provider: 'twilio', messageId: 'SM5', sentAt: clock.now(), country: 'GB', trigger: 'CustomSMSSender_Authentication' },
       { signal: signal() },
     );
-    expect((await ledger.settle(receipt('SM5', 'delivered'))).first).toBe(false);
+    expect((await ledger.settle(receipt('SM5', 'undelivered'))).first).toBe(false);
+    // One that told its country was counted under it when it settled, and not again.
+    await ledger.settle(receipt('SM7', 'delivered', { country: 'GB' }));
+    await ledger.recordSent(
+      { provider: 'twilio', messageId: 'SM7', sentAt: clock.now(), country: 'GB', trigger: 'CustomSMSSender_SignUp' },
+      { signal: signal() },
+    );
+    expect(await ledger.routeHealth('GB', ['twilio'], { signal: signal() })).toEqual(new Map([['twilio', { delivered: 1, total: 2 }]]));
   });
 
   it('forgets a record after 2 days', async () => {
