@@ -335,11 +335,8 @@ export class CognitoSmsSender extends Construct {
             stateTable: this.stateTable,
             logRetention,
           });
-    if (this.receipts) {
-      this.function.addEnvironment('SMS_RECEIPTS_URL', this.receipts.url);
-      // Sends are recorded where receipts settle them (the receipts function's SMS_RECEIPTS_TABLE).
-      if (this.stateTable) this.function.addEnvironment('SMS_RECEIPTS_TABLE', this.stateTable.tableName);
-    }
+    // The sender records each send in the ledger on SMS_IDEMPOTENCY_TABLE, where receipts settle it.
+    if (this.receipts) this.function.addEnvironment('SMS_RECEIPTS_URL', this.receipts.url);
 
     // Decrypt with this key only, and only what Cognito encrypted for this pool (the Encryption
     // SDK passes the message's encryption context, which holds `userpool-id`, to KMS). A policy
