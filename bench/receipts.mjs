@@ -168,6 +168,10 @@ const containerEnv = (id, extra = {}) => ({
   SMS_PROVIDER: id,
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  // What the other receipts parts verify with (any value: their requests here are unsigned).
+  VONAGE_SIGNATURE_SECRET: 'bench-vonage-signature-secret',
+  MESSAGEBIRD_SIGNING_KEY: 'bench-messagebird-signing-key',
+  PLIVO_AUTH_TOKEN: 'bench-plivo-auth-token',
 });
 
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
