@@ -379,7 +379,7 @@ async function main() {
         : `| ${label} | ${r.receiptsMjsBytes === null ? '—' : f(r.receiptsMjsBytes / 1024)} | ${r.staticClosureBytes === null ? '—' : `${f(r.staticClosureBytes / 1024)} (${r.staticClosureFiles})`} | ${r.receiptsProviders === null ? '—' : r.receiptsProviders.join(', ') || 'none'} | ${f(r.initMs)} (${f(r.initP25Ms)}–${f(r.initP75Ms)}) | ${f(r.initCpuMs)} | ${f(r.firstInvocationMs, 2)} (${r.firstStatus}) | ${f(r.peakRssMiB)} |`,
     ),
     '',
-    'First invocation: twilio a signed final status callback (200); the others an unsigned POST /<id> (401/403 from a receipts part, 404 where the bundle has none); node a no-op.',
+    'First invocation: twilio a signed final status callback (200); the others an unsigned POST /<id> (401/403 from a receipts part, 405 from one whose provider calls with GET, 404 where the bundle has none); node a no-op.',
     '',
     `Cost per verified Twilio receipt, warm (${ITERATIONS} distinct signed callbacks after ${WARMUP}, one container, no ledger):`,
     '',
