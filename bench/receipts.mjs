@@ -7,10 +7,11 @@
 // `node bench/receipts.mjs [--runs n] [--iterations n] [--quick]`. Numbers land in bench/out/receipts.json.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -44,7 +45,14 @@ const PRICE = {
   memoryMb: 128,
   // Lambda gives a function CPU in proportion to its memory: 1,769 MB is one vCPU.
   mbPerVcpu: 1769,
+  // The ledger's writes: DynamoDB on-demand, us-east-1, $0.625 per million write request units
+  // (an item under 1 KB is one), each a round trip of about this long in-region.
+  perDynamoWrite: 0.625 / 1e6,
+  dynamoRoundTripMs: 5,
 };
+const LEDGER_TABLE = 'cognito-sms-bench-receipts';
+const ledgerModule = join(repoRoot, 'packages', 'receipts', 'dist', 'dynamodb.js');
+const dynamoServerModule = join(repoRoot, 'packages', 'testkit', 'dist', 'dynamodb-server.js');
 
 const AUTH_TOKEN = 'bench-twilio-auth-token-0123456789';
 const HOST = 'abc123bench.lambda-url.eu-west-1.on.aws';
@@ -148,7 +156,8 @@ function staticClosure(metafile, entryName) {
 }
 
 /** The environment a receipts container starts with: nothing inherited but PATH. */
-const containerEnv = (id) => ({
+const containerEnv = (id, extra = {}) => ({
+  ...extra,
   PATH: process.env.PATH,
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDBENCH00000000000',
@@ -159,6 +168,10 @@ const containerEnv = (id) => ({
   SMS_PROVIDER: id,
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  // What the other receipts parts verify with (any value: their requests here are unsigned).
+  VONAGE_SIGNATURE_SECRET: 'bench-vonage-signature-secret',
+  MESSAGEBIRD_SIGNING_KEY: 'bench-messagebird-signing-key',
+  PLIVO_AUTH_TOKEN: 'bench-plivo-auth-token',
 });
 
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -220,7 +233,7 @@ async function main() {
     return file;
   };
 
-  const measure = (entry, eventsFile, id, mode, extraArgs = []) =>
+  const measure = (entry, eventsFile, id, mode, extraArgs = [], extraEnv = {}) =>
     run(
       process.execPath,
       [
@@ -230,7 +243,7 @@ async function main() {
         JSON.stringify({ entry, eventsFile, mode, warmup: WARMUP, batch: ALLOC_BATCH }),
       ],
       {
-        env: containerEnv(id),
+        env: containerEnv(id, extraEnv),
       },
     ).then(({ code, stderr, report, stdoutBytes }) => {
       if (code !== 0 || !report) throw new Error(`${id} receipts container (${mode}) exited ${code}:\n${stderr.slice(-2000)}`);
@@ -268,6 +281,15 @@ async function main() {
       throw new Error(`${mode}: every receipt must be verified and accepted (200), got ${JSON.stringify(container.statuses)}`);
   }
 
+  // 4b. The same with the delivery ledger (SMS_IDEMPOTENCY_TABLE) on dynalite behind a counting
+  // proxy, every receipt's send recorded first as the sender records it, when this tree has a ledger.
+  const ledger =
+    existsSync(ledgerModule) && existsSync(dynamoServerModule)
+      ? await measureLedger(measure, bundles.twilio.entry, twilioEvents)
+      : undefined;
+  if (ledger && JSON.stringify(ledger.warm.statuses) !== JSON.stringify(expected))
+    throw new Error(`ledger: every receipt must be verified and accepted (200), got ${JSON.stringify(ledger.warm.statuses)}`);
+
   // 5. Figures.
   const coldRows = Object.fromEntries(
     Object.entries(cold).map(([label, runs]) => [
@@ -304,6 +326,26 @@ async function main() {
   const billedMs = Math.max(1, Math.ceil(cpuMs * slowdown));
   const gbSeconds = (billedMs / 1000) * (PRICE.memoryMb / 1024);
   const perReceiptUsd = gbSeconds * PRICE.perGbSecond + PRICE.perRequest;
+  const withLedger = ledger && {
+    warmP50Ms: percentile(ledger.warm.latencies, 50),
+    warmP99Ms: percentile(ledger.warm.latencies, 99),
+    cpuMsPerReceipt: ledger.warm.cpuMsPerReceipt,
+    dynamoRequestsPerReceipt: ledger.requests / (1 + WARMUP + ITERATIONS),
+    dynamoRequestsByOperation: Object.fromEntries(Object.entries(ledger.byOperation).map(([op, n]) => [op, n / (1 + WARMUP + ITERATIONS)])),
+    coldInitMs: median(ledger.cold.map((r) => r.initMs)),
+    coldInitCpuMs: median(ledger.cold.map((r) => r.initCpuMs)),
+    coldFirstInvocationMs: median(ledger.cold.map((r) => r.firstMs)),
+    coldPeakRssMiB: median(ledger.cold.map((r) => r.peakRssKiB)) / 1024,
+  };
+  if (withLedger) {
+    const waitMs = withLedger.dynamoRequestsPerReceipt * PRICE.dynamoRoundTripMs;
+    withLedger.billedMsPerReceipt = Math.max(1, Math.ceil(withLedger.cpuMsPerReceipt * slowdown + waitMs));
+    const ledgerGbSeconds = (withLedger.billedMsPerReceipt / 1000) * (PRICE.memoryMb / 1024);
+    withLedger.usdPerMillionReceiptsCompute = ledgerGbSeconds * PRICE.perGbSecond * 1e6;
+    withLedger.usdPerMillionReceiptsDynamoDb = (ledger.writes / (1 + WARMUP + ITERATIONS)) * PRICE.perDynamoWrite * 1e6;
+    withLedger.usdPerMillionReceipts =
+      withLedger.usdPerMillionReceiptsCompute + withLedger.usdPerMillionReceiptsDynamoDb + PRICE.perRequest * 1e6;
+  }
   const perReceipt = {
     receipts: ITERATIONS,
     warmP50Ms: percentile(warm.latencies, 50),
@@ -316,12 +358,13 @@ async function main() {
     stdoutBytesPerReceipt: warm.stdoutBytes / (1 + WARMUP + ITERATIONS),
     rssAfterMiB: warm.rssAfterBytes / 1024 / 1024,
     estimate: {
-      assumptions: `AWS Lambda arm64 on-demand, us-east-1 first tier: $${PRICE.perGbSecond} per GB-s, $0.20 per million requests, ${PRICE.memoryMb} MB, billed per 1 ms; CPU in proportion to memory (${PRICE.mbPerVcpu} MB = 1 vCPU), so CPU-bound work takes ${slowdown.toFixed(1)}× the CPU time measured here (one core of this machine taken as one Graviton vCPU); no ledger round trip (the receipts function on this tree settles without a table)`,
+      assumptions: `AWS Lambda arm64 on-demand, us-east-1 first tier: $${PRICE.perGbSecond} per GB-s, $0.20 per million requests, ${PRICE.memoryMb} MB, billed per 1 ms; CPU in proportion to memory (${PRICE.mbPerVcpu} MB = 1 vCPU), so CPU-bound work takes ${slowdown.toFixed(1)}× the CPU time measured here (one core of this machine taken as one Graviton vCPU)`,
       billedMsPerReceipt: billedMs,
       gbSecondsPerReceipt: gbSeconds,
       usdPerMillionReceipts: perReceiptUsd * 1e6,
       usdPerMillionReceiptsComputeOnly: gbSeconds * PRICE.perGbSecond * 1e6,
     },
+    withLedger: withLedger ?? null,
   };
 
   const f = (n, d = 1) => (n === null || n === undefined ? '—' : n.toFixed(d));
@@ -336,7 +379,7 @@ async function main() {
         : `| ${label} | ${r.receiptsMjsBytes === null ? '—' : f(r.receiptsMjsBytes / 1024)} | ${r.staticClosureBytes === null ? '—' : `${f(r.staticClosureBytes / 1024)} (${r.staticClosureFiles})`} | ${r.receiptsProviders === null ? '—' : r.receiptsProviders.join(', ') || 'none'} | ${f(r.initMs)} (${f(r.initP25Ms)}–${f(r.initP75Ms)}) | ${f(r.initCpuMs)} | ${f(r.firstInvocationMs, 2)} (${r.firstStatus}) | ${f(r.peakRssMiB)} |`,
     ),
     '',
-    'First invocation: twilio a signed final status callback (200); the others an unsigned POST /<id> (401/403 from a receipts part, 404 where the bundle has none); node a no-op.',
+    'First invocation: twilio a signed final status callback (200); the others an unsigned POST /<id> (401/403 from a receipts part, 405 from one whose provider calls with GET, 404 where the bundle has none); node a no-op.',
     '',
     `Cost per verified Twilio receipt, warm (${ITERATIONS} distinct signed callbacks after ${WARMUP}, one container, no ledger):`,
     '',
@@ -346,12 +389,99 @@ async function main() {
     '',
     `Estimate at ${PRICE.memoryMb} MB arm64: ${billedMs} billed ms per receipt (${f(cpuMs, 3)} CPU ms × ${slowdown.toFixed(1)}, rounded up), ${gbSeconds.toExponential(3)} GB-s, $${f(perReceipt.estimate.usdPerMillionReceipts, 3)} per million receipts ($${f(perReceipt.estimate.usdPerMillionReceiptsComputeOnly, 3)} compute + $0.200 requests).`,
     `Assumptions: ${perReceipt.estimate.assumptions}.`,
+    '',
+    ...(withLedger
+      ? [
+          `With the delivery ledger (SMS_IDEMPOTENCY_TABLE; DynamoDB = dynalite on loopback, each receipt's send recorded beforehand):`,
+          '',
+          '| cold init ms | cold init CPU ms | cold first invocation ms | cold peak RSS MiB | warm p50 ms | warm p99 ms | CPU ms / receipt | DynamoDB requests / receipt |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- |',
+          `| ${f(withLedger.coldInitMs)} | ${f(withLedger.coldInitCpuMs)} | ${f(withLedger.coldFirstInvocationMs, 2)} | ${f(withLedger.coldPeakRssMiB)} | ${f(withLedger.warmP50Ms, 3)} | ${f(withLedger.warmP99Ms, 3)} | ${f(withLedger.cpuMsPerReceipt, 3)} | ${f(withLedger.dynamoRequestsPerReceipt, 2)} ${JSON.stringify(withLedger.dynamoRequestsByOperation)} |`,
+          '',
+          `Estimate with the ledger: ${withLedger.billedMsPerReceipt} billed ms per receipt (CPU × ${slowdown.toFixed(1)} + ${PRICE.dynamoRoundTripMs} ms per DynamoDB request, assumed), $${f(withLedger.usdPerMillionReceipts, 3)} per million receipts: $${f(withLedger.usdPerMillionReceiptsCompute, 3)} compute + $${f(withLedger.usdPerMillionReceiptsDynamoDb, 3)} DynamoDB writes ($0.625 per million on demand, assumed) + $0.200 requests.`,
+        ]
+      : ['No delivery ledger on this tree (packages/receipts): receipts were measured without one.']),
   ];
   console.log(table.join('\n'));
   writeFileSync(
     join(outDir, 'receipts.json'),
     `${JSON.stringify({ at: new Date().toISOString(), runs: RUNS, iterations: ITERATIONS, cold: coldRows, perReceipt }, null, 2)}\n`,
   );
+}
+
+/**
+ * The warm Twilio container, and cold ones, with the ledger on a fresh dynalite table: each
+ * receipt's send is recorded first through the ledger itself (as the sender records it), then
+ * the containers' requests are counted by operation through a proxy.
+ */
+async function measureLedger(measure, entry, eventsFile) {
+  log('with the delivery ledger: recording the sends in dynalite');
+  // The AWS SDK v3 warns on Node < 22 (Lambda runs 22): not here.
+  process.removeAllListeners('warning');
+  const { startDynamoDbEmulator } = await import(pathToFileURL(dynamoServerModule).href);
+  const dynamo = await startDynamoDbEmulator();
+  await dynamo.createTable(LEDGER_TABLE);
+  const byOperation = {};
+  const upstream = new URL(dynamo.endpoint);
+  const agent = new Agent({ keepAlive: true });
+  const proxy = createServer((req, res) => {
+    const operation = String(req.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop();
+    byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise((done) => proxy.listen(0, '127.0.0.1', done));
+  const proxyEndpoint = `http://127.0.0.1:${proxy.address().port}`;
+  try {
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    const { createDynamoDbDeliveryLedger } = await import(pathToFileURL(ledgerModule).href);
+    const ledger = createDynamoDbDeliveryLedger({ table: LEDGER_TABLE });
+    const sentAt = Date.now() - 8000;
+    const count = 1 + WARMUP + ITERATIONS;
+    for (let start = 1; start <= count; start += 25) {
+      await Promise.all(
+        Array.from({ length: Math.min(25, count + 1 - start) }, (_, i) =>
+          ledger.recordSent(
+            {
+              provider: 'twilio',
+              messageId: `SM${String(start + i).padStart(32, '0')}`,
+              sentAt,
+              country: 'GB',
+              trigger: 'CustomSMSSender_Authentication',
+            },
+            { signal: AbortSignal.timeout(60_000) },
+          ),
+        ),
+      );
+    }
+    const env = { SMS_IDEMPOTENCY_TABLE: LEDGER_TABLE, AWS_ENDPOINT_URL_DYNAMODB: proxyEndpoint };
+    log(`with the delivery ledger: ${RUNS} cold containers, then ${ITERATIONS} warm receipts`);
+    const cold = [];
+    for (let run = 0; run < RUNS; run++)
+      cold.push(await measure(entry, join(workDir, 'twilio-cold-event.json'), 'twilio', 'cold', [], env));
+    for (const key of Object.keys(byOperation)) delete byOperation[key];
+    const warm = await measure(entry, eventsFile, 'twilio', 'warm', [], env);
+    const requests = Object.values(byOperation).reduce((a, b) => a + b, 0);
+    const writes = (byOperation.UpdateItem ?? 0) + (byOperation.PutItem ?? 0);
+    return { cold, warm, requests, writes, byOperation: { ...byOperation } };
+  } finally {
+    await new Promise((done) => proxy.close(done));
+    agent.destroy();
+    await dynamo.close();
+  }
 }
 
 main().catch((error) => {

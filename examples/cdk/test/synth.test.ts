@@ -34,6 +34,8 @@ function bundleDir(): string {
       architecture: 'arm64',
       runtime: 'nodejs22.x',
       handler: 'index.handler',
+      receiptsHandler: 'receipts.handler',
+      receiptsProviders: ['twilio'],
       zip: 'twilio.zip',
     }),
   );

@@ -292,20 +292,6 @@ export class CognitoSmsSender extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
-    this.receipts =
-      props.receipts === false
-        ? undefined
-        : new DeliveryReceipts(this, 'Receipts', {
-            ...props.receipts,
-            code,
-            architecture,
-            providers,
-            environment: { ...props.environment, SMS_PROVIDER: providers.join(',') },
-            secrets: props.secrets ?? [],
-            stateTable: this.stateTable,
-            logRetention,
-          });
-
     this.function = new lambda.Function(this, 'Function', {
       description: `cognito-sms: Cognito CustomSMSSender trigger (${providers.join(', ')})`,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -328,15 +314,29 @@ export class CognitoSmsSender extends Construct {
           : props.guard === false
             ? { SMS_GUARD: 'off' }
             : {}),
-        ...(this.receipts ? { SMS_RECEIPTS_URL: this.receipts.url } : {}),
-        // Sends are recorded where receipts settle them (the receipts function's SMS_RECEIPTS_TABLE).
-        ...(this.receipts && this.stateTable ? { SMS_RECEIPTS_TABLE: this.stateTable.tableName } : {}),
       },
       // Cognito invokes custom sender triggers asynchronously: these govern its retries.
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
       onFailure: new SqsDestination(this.failedInvocations),
     });
+
+    // After the sender, so it stays the stack's first function; the sender then learns the URL.
+    this.receipts =
+      props.receipts === false
+        ? undefined
+        : new DeliveryReceipts(this, 'Receipts', {
+            ...props.receipts,
+            code,
+            architecture,
+            providers,
+            environment: { ...props.environment, SMS_PROVIDER: providers.join(',') },
+            secrets: props.secrets ?? [],
+            stateTable: this.stateTable,
+            logRetention,
+          });
+    // The sender records each send in the ledger on SMS_IDEMPOTENCY_TABLE, where receipts settle it.
+    if (this.receipts) this.function.addEnvironment('SMS_RECEIPTS_URL', this.receipts.url);
 
     // Decrypt with this key only, and only what Cognito encrypted for this pool (the Encryption
     // SDK passes the message's encryption context, which holds `userpool-id`, to KMS). A policy

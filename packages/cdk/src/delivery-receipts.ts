@@ -15,7 +15,7 @@ import { InvalidSenderPropsError } from './errors.js';
 export const RECEIPTS_HANDLER = 'receipts.handler';
 
 /** Set by the construct while receipts are on; `environment` may not override them. */
-export const RECEIPTS_ENVIRONMENT = ['SMS_RECEIPTS_URL', 'SMS_RECEIPTS_TABLE'] as const;
+export const RECEIPTS_ENVIRONMENT = ['SMS_RECEIPTS_URL'] as const;
 
 /** What the receipts function does with the state table: read a send's record, settle it once, read shares. */
 export const RECEIPTS_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] as const;
@@ -181,7 +181,8 @@ export class DeliveryReceipts extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? 10),
       environment: {
         ...receiptsEnvironment(props.environment),
-        ...(props.stateTable ? { SMS_RECEIPTS_TABLE: props.stateTable.tableName } : {}),
+        // The delivery ledger: the same table and variable the sender records its sends under.
+        ...(props.stateTable ? { SMS_IDEMPOTENCY_TABLE: props.stateTable.tableName } : {}),
         // Without it the function rebuilds the signed URL from the Host header: naming its own
         // URL here would make the function depend on itself.
         ...(props.publicUrl ? { SMS_RECEIPTS_URL: props.publicUrl } : {}),

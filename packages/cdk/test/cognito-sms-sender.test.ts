@@ -171,7 +171,6 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
           SMS_GUARD_TABLE: { Ref: ids.table },
           SMS_GUARD_HASH_KEY: { Ref: ids.hashKey },
           SMS_RECEIPTS_URL: { 'Fn::GetAtt': [ids.receiptsUrl, 'FunctionUrl'] },
-          SMS_RECEIPTS_TABLE: { Ref: ids.table },
         }),
       },
     });

@@ -99,11 +99,12 @@ describe('Construct: CognitoSmsSender, delivery receipts (on by default)', () =>
       TWILIO_FROM: '+15005550006',
       END_USER_MESSAGING_ORIGINATION_IDENTITY: 'pool-1',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      SMS_RECEIPTS_TABLE: { Ref: tableId },
+      // The delivery ledger, on the table the sender records its sends in.
+      SMS_IDEMPOTENCY_TABLE: { Ref: tableId },
     });
   });
 
-  it('publishes it on a function URL with auth NONE and gives the sender that URL and the table', () => {
+  it('publishes it on a function URL with auth NONE and gives the sender that URL', () => {
     f.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [receiptsId, 'Arn'] } });
     f.template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunctionUrl',
@@ -119,7 +120,7 @@ describe('Construct: CognitoSmsSender, delivery receipts (on by default)', () =>
     });
     expect(f.resources[fnId]?.Properties.Environment?.Variables).toMatchObject({
       SMS_RECEIPTS_URL: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] },
-      SMS_RECEIPTS_TABLE: { Ref: tableId },
+      SMS_IDEMPOTENCY_TABLE: { Ref: tableId },
     });
     expect(dependencyCycles(f.template.toJSON())).toEqual([]);
   });
@@ -264,7 +265,9 @@ describe('Construct: CognitoSmsSender, delivery receipts options', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     expect(sender.receipts).toBeUndefined();
     expect(sender.dashboard).toBeUndefined();
-    expect(resources[logicalId(sender.function)]?.Properties.Environment?.Variables).not.toHaveProperty('SMS_RECEIPTS_TABLE');
+    expect(resources[logicalId(sender.function)]?.Properties.Environment?.Variables).toEqual(
+      expect.objectContaining({ SMS_RECEIPTS_URL: 'https://receipts.example.com' }),
+    );
     expect(JSON.stringify(template.toJSON())).not.toContain('SmsReceiptRejected');
   });
 
@@ -310,7 +313,7 @@ describe('Construct: CognitoSmsSender, delivery receipts options', () => {
   it('gives the receipts function no table and no table permission with stateTable: false', () => {
     const { resources, sender } = fixture({ stateTable: false });
     const receipts = resources[logicalId(sender.receipts?.function as IConstruct)]?.Properties;
-    expect(receipts?.Environment?.Variables).not.toHaveProperty('SMS_RECEIPTS_TABLE');
+    expect(receipts?.Environment?.Variables).not.toHaveProperty('SMS_IDEMPOTENCY_TABLE');
     expect(JSON.stringify(resources)).not.toContain('SettleReceipts');
   });
 

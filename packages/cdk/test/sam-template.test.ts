@@ -149,7 +149,6 @@ describe('SAM: deploy/sam/template.yaml', () => {
       SMS_GUARD_TABLE: { Ref: 'StateTable' },
       SMS_GUARD_HASH_KEY: { Ref: 'GuardHashKey' },
       SMS_RECEIPTS_URL: { 'Fn::If': ['ReceiptsOn', { 'Fn::GetAtt': ['SmsReceiptsFunctionUrl', 'FunctionUrl'] }, { Ref: 'AWS::NoValue' }] },
-      SMS_RECEIPTS_TABLE: { 'Fn::If': ['ReceiptsOn', { Ref: 'StateTable' }, { Ref: 'AWS::NoValue' }] },
     });
     // The chains (and the provider settings users add) are shared with the receipts function.
     expect(template.Globals.Function.Environment.Variables).toEqual({ SMS_PROVIDER: { Ref: 'SmsProvider' } });
@@ -291,7 +290,7 @@ describe('SAM: deploy/sam/template.yaml', () => {
       FunctionUrlConfig: { AuthType: 'NONE' },
       ReservedConcurrentExecutions: { 'Fn::If': ['ReservesReceiptsConcurrency', { Ref: 'ReceiptsConcurrency' }, { Ref: 'AWS::NoValue' }] },
     });
-    expect(receipts.Properties.Environment.Variables).toEqual({ SMS_RECEIPTS_TABLE: { Ref: 'StateTable' } });
+    expect(receipts.Properties.Environment.Variables).toEqual({ SMS_IDEMPOTENCY_TABLE: { Ref: 'StateTable' } });
     expect(template.Outputs.ReceiptsUrl?.Value).toEqual({ 'Fn::GetAtt': ['SmsReceiptsFunctionUrl', 'FunctionUrl'] });
   });
 
