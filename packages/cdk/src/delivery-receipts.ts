@@ -17,8 +17,8 @@ export const RECEIPTS_HANDLER = 'receipts.handler';
 /** Set by the construct while receipts are on; `environment` may not override them. */
 export const RECEIPTS_ENVIRONMENT = ['SMS_RECEIPTS_URL'] as const;
 
-/** What the receipts function does with the state table: read a send's record, settle it once, read shares. */
-export const RECEIPTS_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] as const;
+/** The receipts function settles each receipt with one conditional UpdateItem (the record comes back in the same call); it never reads. */
+export const RECEIPTS_TABLE_ACTIONS = ['dynamodb:UpdateItem'] as const;
 
 /** Metric names the dashboard and alarms read (the handler's `METRIC_NAMES` and `RECEIPT_METRIC_NAMES`). */
 export const DELIVERY_METRICS = {
