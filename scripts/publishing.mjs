@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// What every package we publish must look like, in one place: which workspace packages are
+// published (every one that is not `private`), the manifest fields that keep the workspace out
+// of the tarball, and a LICENSE beside each README.
+//
+//   node scripts/publishing.mjs           # check every publishable package; exit 1 on a problem
+//   node scripts/publishing.mjs --write   # bring every publishable package in line
+//
+// In the workspace, `exports` carries the `@cognito-sms/source` condition so vitest, tsc and
+// esbuild read TypeScript sources without a build. A published package has no sources, so its
+// `publishConfig.exports` (which pnpm pack and pnpm publish put in the tarball in place of
+// `exports`) is the same map without that condition.
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SOURCE_CONDITION = '@cognito-sms/source';
+/** Source maps point at sources the tarball does not hold. */
+const NO_MAPS = '!dist/**/*.map';
+
+/** Workspace package directories (relative to the root), from pnpm-workspace.yaml's `dir/*` and `dir` entries. */
+export function workspaceDirs() {
+  const globs = [];
+  let inPackages = false;
+  for (const line of readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').split('\n')) {
+    if (/^packages:\s*$/.test(line)) inPackages = true;
+    else if (/^\S/.test(line)) inPackages = false;
+    else if (inPackages) {
+      const match = /^\s+-\s+['"]?([^'"#]+?)['"]?\s*$/.exec(line);
+      if (match) globs.push(match[1]);
+    }
+  }
+  const dirs = [];
+  for (const glob of globs) {
+    if (glob.endsWith('/*')) {
+      const parent = glob.slice(0, -2);
+      if (!existsSync(join(root, parent))) continue;
+      for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
+        if (entry.isDirectory() && existsSync(join(root, parent, entry.name, 'package.json'))) dirs.push(`${parent}/${entry.name}`);
+      }
+    } else if (existsSync(join(root, glob, 'package.json'))) dirs.push(glob);
+  }
+  return dirs.sort();
+}
+
+/**
+ * The packages meant for users: every workspace package that is not `private`.
+ *
+ * @example `publishablePackages().map((p) => p.manifest.name) // ['@cognito-sms/cdk', …]`
+ */
+export function publishablePackages() {
+  return workspaceDirs()
+    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) }))
+    .filter(({ manifest }) => manifest.private !== true);
+}
+
+/**
+ * An `exports` map without the workspace's source condition, at any depth.
+ *
+ * @example `publishedExports({ '.': { '@cognito-sms/source': './src/index.ts', default: './dist/index.js' } }) // { '.': { default: './dist/index.js' } }`
+ */
+export function publishedExports(exports) {
+  if (typeof exports !== 'object' || exports === null || Array.isArray(exports)) return exports;
+  return Object.fromEntries(
+    Object.entries(exports)
+      .filter(([key]) => key !== SOURCE_CONDITION)
+      .map(([key, value]) => [key, publishedExports(value)]),
+  );
+}
+
+/** `files` for the tarball: the manifest's entries without sources, and no source maps. */
+export function publishedFiles(files = ['dist']) {
+  return [...files.filter((entry) => entry !== 'src' && !entry.startsWith('src/') && entry !== NO_MAPS), NO_MAPS];
+}
+
+/** The manifest as it must be committed: `files` and `publishConfig.exports` derived from `exports`. */
+export function alignedManifest(manifest) {
+  return {
+    ...manifest,
+    files: publishedFiles(manifest.files),
+    publishConfig: { ...manifest.publishConfig, exports: publishedExports(manifest.exports) },
+  };
+}
+
+/** What keeps one package from packing cleanly, each as a sentence. */
+export function packageProblems({ dir, manifest }) {
+  const problems = [];
+  const at = (text) => problems.push(`${dir}: ${text}`);
+  const aligned = alignedManifest(manifest);
+  if (!manifest.exports) at('has no `exports` map');
+  if (JSON.stringify(manifest.files) !== JSON.stringify(aligned.files)) at(`\`files\` must be ${JSON.stringify(aligned.files)}`);
+  if (JSON.stringify(manifest.publishConfig?.exports) !== JSON.stringify(aligned.publishConfig.exports)) {
+    at(`\`publishConfig.exports\` must be \`exports\` without "${SOURCE_CONDITION}"`);
+  }
+  if (manifest.license !== 'Apache-2.0') at('`license` must be "Apache-2.0"');
+  if (!existsSync(join(root, dir, 'README.md'))) at('has no README.md');
+  const license = join(root, dir, 'LICENSE');
+  if (!existsSync(license) || !readFileSync(license).equals(readFileSync(join(root, 'LICENSE'))))
+    at('LICENSE must be a copy of the root LICENSE');
+  return problems;
+}
+
+/** Writes the aligned manifest and the LICENSE copy of one package (a new provider's, for instance). */
+export function alignPackage(dir) {
+  const file = join(root, dir, 'package.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, `${JSON.stringify(alignedManifest(manifest), null, 2)}\n`);
+  copyFileSync(join(root, 'LICENSE'), join(root, dir, 'LICENSE'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const packages = publishablePackages();
+  if (process.argv.includes('--write')) {
+    for (const { dir } of packages) alignPackage(dir);
+    console.log(`aligned ${packages.length} packages`);
+  } else {
+    const problems = packages.flatMap(packageProblems);
+    for (const problem of problems) console.error(problem);
+    if (problems.length > 0) {
+      console.error(
+        `\n${problems.length} problem(s); \`node ${relative(process.cwd(), fileURLToPath(import.meta.url))} --write\` fixes the manifests and LICENSE copies`,
+      );
+      process.exit(1);
+    }
+    console.log(`${packages.length} publishable packages: manifests and LICENSE files in line`);
+  }
+}
