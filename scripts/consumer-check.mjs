@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+// The consumer check: what a user gets from the registry, proved before a release.
+//
+//   node scripts/consumer-check.mjs          # after `npm run build`; `npm test` runs it last
+//   KEEP_CONSUMER_APP=1 node scripts/…       # keep the temporary app for a look
+//
+// 1. Packs every publishable package (every workspace package that is not private) once, with
+//    pnpm, which turns `workspace:` specifiers into versions and `publishConfig.exports` into
+//    `exports`.
+// 2. Checks each tarball: only built JavaScript, .d.ts, README, LICENSE and package.json; no
+//    `workspace:` specifier, no source condition, every export target present; publint and
+//    arethetypeswrong (ESM-only profile: the packages have no CommonJS entry) clean, offline.
+// 3. Installs all tarballs with npm into ONE new app under the OS temp directory, outside the
+//    workspace (only the registry is reached, for the third-party dependencies, and npm's cache
+//    is preferred), next to a third-party adapter package (scripts/consumer-app/acme-adapter)
+//    that depends on the installed @cognito-sms/core only; builds the adapter and type-checks
+//    the app's tests against the installed types.
+// 4. Runs the app's tests with vitest (scripts/consumer-app/test): a CDK app synthesised with
+//    CognitoSmsSender, the installed handler against the testkit's loopback KMS and emulators,
+//    and the adapter through the installed testkit's conformance suite.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { packageProblems, publishablePackages, root, SOURCE_CONDITION } from './publishing.mjs';
+
+const started = performance.now();
+const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const log = (text) => console.log(`consumer-check [${seconds()}] ${text}`);
+const children = new Set();
+const fail = (text) => {
+  console.error(`consumer-check: ${text}`);
+  for (const child of children) child.kill();
+  process.exit(1);
+};
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+// Child tools run as a user would run them, not with the npm/pnpm/vitest settings of the
+// command that started this script.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_|vitest)/i.test(key)));
+const childEnv = { ...cleanEnv, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+
+/** Runs a command to completion; resolves with its status and output. */
+function run(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: childEnv, ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => {
+      children.delete(child);
+      resolve({ status, output });
+    });
+  });
+}
+
+/** Runs `tasks` (functions returning promises) with at most `limit` at a time. */
+async function pool(tasks, limit) {
+  const results = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** The regular files of a .tgz (ustar), path → content. */
+function readTarball(file) {
+  const data = gunzipSync(readFileSync(file));
+  const files = new Map();
+  for (let offset = 0; offset + 512 <= data.length; ) {
+    const header = data.subarray(offset, offset + 512);
+    if (header.every((byte) => byte === 0)) break;
+    const text = (start, end) => header.subarray(start, end).toString('utf8').replace(/\0.*$/s, '');
+    const size = Number.parseInt(text(124, 136).trim() || '0', 8);
+    const type = text(156, 157);
+    const prefix = text(345, 500);
+    const name = (prefix ? `${prefix}/` : '') + text(0, 100);
+    if (type === '0' || type === '') files.set(name.replace(/^package\//, ''), data.subarray(offset + 512, offset + 512 + size));
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** Export targets of an exports map: [subpath, target] pairs, conditions flattened. */
+function exportTargets(exports, subpath = '.') {
+  if (typeof exports === 'string') return [[subpath, exports]];
+  if (typeof exports !== 'object' || exports === null) return [];
+  return Object.entries(exports).flatMap(([key, value]) => exportTargets(value, key.startsWith('.') ? key : subpath));
+}
+
+const ALLOWED = /^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
+
+/** What is wrong with one packed tarball's contents, and the entry points attw must check. */
+function tarballProblems(files, extraFiles) {
+  const problems = [];
+  for (const path of files.keys()) {
+    if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(path)) problems.push(`holds a test file: ${path}`);
+    else if (!ALLOWED.test(path) && !extraFiles.includes(path)) problems.push(`holds ${path} (only built JS, .d.ts, README, LICENSE)`);
+  }
+  for (const required of ['package.json', 'README.md', 'LICENSE']) if (!files.has(required)) problems.push(`has no ${required}`);
+  const manifestText = files.get('package.json')?.toString('utf8') ?? '{}';
+  if (manifestText.includes('workspace:')) problems.push('package.json holds a workspace: specifier');
+  if (manifestText.includes(SOURCE_CONDITION)) problems.push(`package.json holds the ${SOURCE_CONDITION} condition`);
+  const manifest = JSON.parse(manifestText);
+  const wildcardEntries = [];
+  for (const [subpath, target] of exportTargets(manifest.exports)) {
+    const path = target.replace(/^\.\//, '');
+    if (!path.includes('*')) {
+      if (!files.has(path)) problems.push(`exports "${subpath}" → ${target}, which is not in the tarball`);
+      continue;
+    }
+    const [before, after] = path.split('*');
+    const matches = [...files.keys()].filter((file) => file.startsWith(before) && file.endsWith(after));
+    if (matches.length === 0) problems.push(`exports "${subpath}" → ${target} matches no file`);
+    if (path.endsWith('.js')) {
+      for (const match of matches) wildcardEntries.push(subpath.replace('*', match.slice(before.length, match.length - after.length)));
+    }
+  }
+  return { problems, manifest, wildcardEntries: [...new Set(wildcardEntries)] };
+}
+
+// 0. The manifests agree with scripts/publishing.mjs, and the packages are built.
+const packages = publishablePackages();
+const manifestProblems = packages.flatMap(packageProblems);
+if (manifestProblems.length > 0) fail(`${manifestProblems.join('\n')}\n(node scripts/publishing.mjs --write fixes these)`);
+const unbuilt = packages.filter(({ dir }) => !existsSync(join(root, dir, 'dist')));
+if (unbuilt.length > 0) fail(`not built: ${unbuilt.map(({ dir }) => dir).join(', ')}; run \`npm run build\` first`);
+
+// 1. Pack, once, every package in one pnpm call.
+const work = mkdtempSync(join(tmpdir(), 'cognito-sms-consumer-'));
+const tarballDir = join(work, 'tarballs');
+mkdirSync(tarballDir);
+const packed = spawnSync(
+  process.execPath,
+  [
+    join(root, 'scripts', 'pnpm.mjs'),
+    '--reporter=silent',
+    '-r',
+    ...packages.map(({ dir }) => `--filter=./${dir}`),
+    'pack',
+    '--pack-destination',
+    tarballDir,
+    '--json',
+  ],
+  { cwd: root, encoding: 'utf8', env: cleanEnv },
+);
+if (packed.status !== 0) fail(`pnpm pack failed:\n${packed.stdout}${packed.stderr}`);
+const packResults = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
+if (packResults.length !== packages.length) fail(`packed ${packResults.length} of ${packages.length} packages`);
+log(`packed ${packResults.length} packages`);
+
+// 2. Each tarball's contents, publint (in process) and attw (its CLI, in parallel).
+const tarballs = packResults.map(({ name, filename }) => {
+  const { dir, manifest: workspaceManifest } = packages.find(({ manifest }) => manifest.name === name);
+  const extraFiles = (workspaceManifest.files ?? []).filter((entry) => entry !== 'dist' && !entry.startsWith('!'));
+  return { name, dir, filename, files: readTarball(filename), extraFiles };
+});
+const problems = [];
+for (const tarball of tarballs) {
+  const checked = tarballProblems(tarball.files, tarball.extraFiles);
+  tarball.version = checked.manifest.version;
+  tarball.wildcardEntries = checked.wildcardEntries;
+  for (const problem of checked.problems) problems.push(`${tarball.name}: ${problem}`);
+  const data = readFileSync(tarball.filename);
+  const linted = await publint({
+    pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) },
+    level: 'suggestion',
+    strict: true,
+  });
+  for (const message of linted.messages) problems.push(`${tarball.name}: publint ${message.type}: ${formatMessage(message, linted.pkg)}`);
+}
+if (problems.length > 0) fail(problems.join('\n'));
+log('tarball contents and publint clean');
+
+// 3. The app outside the workspace: all tarballs and the adapter, one npm install. It runs
+// while attw checks the tarballs.
+const app = join(work, 'app');
+cpSync(join(root, 'scripts', 'consumer-app'), app, { recursive: true });
+const manifestOf = (dir) => readJson(join(root, dir, 'package.json'));
+const pin = (dir, field, name) => {
+  const version = manifestOf(dir)[field]?.[name];
+  if (!version) fail(`${dir}/package.json has no ${field}.${name}`);
+  return version;
+};
+const core = tarballs.find(({ name }) => name === '@cognito-sms/core');
+writeFileSync(
+  join(app, 'acme-adapter', 'package.json'),
+  `${JSON.stringify(
+    {
+      name: '@acme/cognito-sms-provider-acme',
+      version: '1.0.0',
+      type: 'module',
+      sideEffects: false,
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+      files: ['dist'],
+      peerDependencies: { '@cognito-sms/core': `^${core.version}` },
+      dependencies: { zod: pin('packages/core', 'dependencies', 'zod') },
+    },
+    null,
+    2,
+  )}\n`,
+);
+writeFileSync(
+  join(app, 'package.json'),
+  `${JSON.stringify(
+    {
+      name: 'cognito-sms-consumer-app',
+      private: true,
+      type: 'module',
+      workspaces: ['acme-adapter'],
+      dependencies: {
+        ...Object.fromEntries(tarballs.map(({ name, filename }) => [name, `file:${filename}`])),
+        '@acme/cognito-sms-provider-acme': '1.0.0',
+        'aws-cdk-lib': pin('packages/cdk', 'dependencies', 'aws-cdk-lib'),
+        constructs: pin('packages/cdk', 'dependencies', 'constructs'),
+      },
+      devDependencies: {
+        '@types/node': pin('.', 'devDependencies', '@types/node'),
+        typescript: pin('.', 'devDependencies', 'typescript'),
+        vitest: pin('packages/testkit', 'devDependencies', 'vitest'),
+      },
+    },
+    null,
+    2,
+  )}\n`,
+);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const installing = run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
+
+const attw = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+const typeChecks = await pool(
+  tarballs.map((tarball) => async () => {
+    const include = tarball.wildcardEntries.length > 0 ? ['--include-entrypoints', ...tarball.wildcardEntries] : [];
+    const result = await run(
+      process.execPath,
+      [attw, tarball.filename, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', ...include],
+      {
+        cwd: work,
+      },
+    );
+    return { ...tarball, ...result };
+  }),
+  Math.max(1, availableParallelism() - 1),
+);
+const typeProblems = typeChecks.filter(({ status }) => status !== 0);
+if (typeProblems.length > 0) fail(typeProblems.map(({ name, output }) => `${name}: attw:\n${output}`).join('\n'));
+log('arethetypeswrong clean (ESM-only profile)');
+
+const installed = await installing;
+if (installed.status !== 0) fail(`npm install in ${app} failed:\n${installed.output}`);
+log(`installed into ${app}`);
+
+const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+for (const project of ['acme-adapter', '.']) {
+  const compiled = await run(process.execPath, [tsc, '-p', project], { cwd: app });
+  if (compiled.status !== 0) fail(`tsc -p ${project} (in ${app}) failed:\n${compiled.output}`);
+}
+log('built the adapter and type-checked the app against the installed types');
+
+// 4. The app's tests, with the app's own vitest.
+const tested = spawnSync(process.execPath, [join(app, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=dot'], {
+  cwd: app,
+  env: childEnv,
+  stdio: 'inherit',
+});
+if (tested.status !== 0) fail(`the consumer app's tests failed (app kept at ${app})`);
+
+if (process.env.KEEP_CONSUMER_APP) log(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+log('passed');
