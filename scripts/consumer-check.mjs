@@ -89,7 +89,7 @@ function exportTargets(exports, subpath = '.') {
 
 /** attw's `esm-only` profile: resolutions an ESM-only package does not serve. */
 const ESM_ONLY_IGNORED = ['node10', 'node16-cjs'];
-const ALLOWED = /^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
+const ALLOWED = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
 
 /** What is wrong with one packed tarball's contents, and the entry points attw must check. */
 function tarballProblems(files, extraFiles) {

@@ -5,6 +5,10 @@
 //
 //   node scripts/publishing.mjs           # check every publishable package; exit 1 on a problem
 //   node scripts/publishing.mjs --write   # bring every publishable package in line
+//   … --repository https://github.com/<owner>/<repo>
+//                                         # also check (or --write) each `repository`: npm's
+//                                         # provenance check refuses a package whose
+//                                         # repository.url is not the repository that built it
 //
 // In the workspace, `exports` carries the `@cognito-sms/source` condition so vitest, tsc and
 // esbuild read TypeScript sources without a build. A published package has no sources, so its
@@ -74,20 +78,30 @@ export function publishedFiles(files = ['dist']) {
   return [...files.filter((entry) => entry !== 'src' && !entry.startsWith('src/') && entry !== NO_MAPS), NO_MAPS];
 }
 
-/** The manifest as it must be committed: `files` and `publishConfig.exports` derived from `exports`. */
-export function alignedManifest(manifest) {
+/** `repository` of the package in `dir` of the GitHub repository at `url`. */
+export const repositoryField = (url, dir) => ({ type: 'git', url: `git+${url.replace(/\/$/, '')}.git`, directory: dir });
+
+/**
+ * The manifest as it must be committed: `files` and `publishConfig.exports` derived from
+ * `exports`, and `repository` when the repository's URL is given.
+ */
+export function alignedManifest(manifest, { dir, repository } = {}) {
   return {
     ...manifest,
+    ...(repository ? { repository: repositoryField(repository, dir) } : {}),
     files: publishedFiles(manifest.files),
     publishConfig: { ...manifest.publishConfig, exports: publishedExports(manifest.exports) },
   };
 }
 
 /** What keeps one package from packing cleanly, each as a sentence. */
-export function packageProblems({ dir, manifest }) {
+export function packageProblems({ dir, manifest }, { repository } = {}) {
   const problems = [];
   const at = (text) => problems.push(`${dir}: ${text}`);
-  const aligned = alignedManifest(manifest);
+  const aligned = alignedManifest(manifest, { dir, repository });
+  if (repository && JSON.stringify(manifest.repository) !== JSON.stringify(aligned.repository)) {
+    at(`\`repository\` must be ${JSON.stringify(aligned.repository)} (npm provenance checks it)`);
+  }
   if (!manifest.exports) at('has no `exports` map');
   if (JSON.stringify(manifest.files) !== JSON.stringify(aligned.files)) at(`\`files\` must be ${JSON.stringify(aligned.files)}`);
   if (JSON.stringify(manifest.publishConfig?.exports) !== JSON.stringify(aligned.publishConfig.exports)) {
@@ -102,25 +116,30 @@ export function packageProblems({ dir, manifest }) {
 }
 
 /** Writes the aligned manifest and the LICENSE copy of one package (a new provider's, for instance). */
-export function alignPackage(dir) {
+export function alignPackage(dir, { repository } = {}) {
   const file = join(root, dir, 'package.json');
   const manifest = JSON.parse(readFileSync(file, 'utf8'));
-  writeFileSync(file, `${JSON.stringify(alignedManifest(manifest), null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(alignedManifest(manifest, { dir, repository }), null, 2)}\n`);
   copyFileSync(join(root, 'LICENSE'), join(root, dir, 'LICENSE'));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const packages = publishablePackages();
+  const at = process.argv.indexOf('--repository');
+  const repository = at > 0 ? process.argv[at + 1] : undefined;
+  if (at > 0 && !/^https:\/\/github\.com\/[^/\s]+\/[^/\s]+$/.test(repository ?? '')) {
+    console.error('--repository takes the GitHub URL, e.g. https://github.com/acme/cognito-sms');
+    process.exit(2);
+  }
   if (process.argv.includes('--write')) {
-    for (const { dir } of packages) alignPackage(dir);
+    for (const { dir } of packages) alignPackage(dir, { repository });
     console.log(`aligned ${packages.length} packages`);
   } else {
-    const problems = packages.flatMap(packageProblems);
+    const problems = packages.flatMap((pkg) => packageProblems(pkg, { repository }));
     for (const problem of problems) console.error(problem);
     if (problems.length > 0) {
-      console.error(
-        `\n${problems.length} problem(s); \`node ${relative(process.cwd(), fileURLToPath(import.meta.url))} --write\` fixes the manifests and LICENSE copies`,
-      );
+      const fix = `node ${relative(process.cwd(), fileURLToPath(import.meta.url))} --write${repository ? ` --repository ${repository}` : ''}`;
+      console.error(`\n${problems.length} problem(s); \`${fix}\` fixes the manifests and LICENSE copies`);
       process.exit(1);
     }
     console.log(`${packages.length} publishable packages: manifests and LICENSE files in line`);
