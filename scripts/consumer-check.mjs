@@ -22,10 +22,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { packageProblems, publishablePackages, root, SOURCE_CONDITION } from './publishing.mjs';
+import { ESM_ONLY_IGNORED, packageProblems, publishablePackages, readTarball, root, tarballProblems } from './publishing.mjs';
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -60,64 +59,6 @@ function run(command, args, options = {}) {
       resolve({ status, output });
     });
   });
-}
-
-/** The regular files of a .tgz (ustar), path → content. */
-function readTarball(file) {
-  const data = gunzipSync(readFileSync(file));
-  const files = new Map();
-  for (let offset = 0; offset + 512 <= data.length; ) {
-    const header = data.subarray(offset, offset + 512);
-    if (header.every((byte) => byte === 0)) break;
-    const text = (start, end) => header.subarray(start, end).toString('utf8').replace(/\0.*$/s, '');
-    const size = Number.parseInt(text(124, 136).trim() || '0', 8);
-    const type = text(156, 157);
-    const prefix = text(345, 500);
-    const name = (prefix ? `${prefix}/` : '') + text(0, 100);
-    if (type === '0' || type === '') files.set(name.replace(/^package\//, ''), data.subarray(offset + 512, offset + 512 + size));
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
-
-/** Export targets of an exports map: [subpath, target] pairs, conditions flattened. */
-function exportTargets(exports, subpath = '.') {
-  if (typeof exports === 'string') return [[subpath, exports]];
-  if (typeof exports !== 'object' || exports === null) return [];
-  return Object.entries(exports).flatMap(([key, value]) => exportTargets(value, key.startsWith('.') ? key : subpath));
-}
-
-/** attw's `esm-only` profile: resolutions an ESM-only package does not serve. */
-const ESM_ONLY_IGNORED = ['node10', 'node16-cjs'];
-const ALLOWED = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
-
-/** What is wrong with one packed tarball's contents, and the entry points attw must check. */
-function tarballProblems(files, extraFiles) {
-  const problems = [];
-  for (const path of files.keys()) {
-    if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(path)) problems.push(`holds a test file: ${path}`);
-    else if (!ALLOWED.test(path) && !extraFiles.includes(path)) problems.push(`holds ${path} (only built JS, .d.ts, README, LICENSE)`);
-  }
-  for (const required of ['package.json', 'README.md', 'LICENSE']) if (!files.has(required)) problems.push(`has no ${required}`);
-  const manifestText = files.get('package.json')?.toString('utf8') ?? '{}';
-  if (manifestText.includes('workspace:')) problems.push('package.json holds a workspace: specifier');
-  if (manifestText.includes(SOURCE_CONDITION)) problems.push(`package.json holds the ${SOURCE_CONDITION} condition`);
-  const manifest = JSON.parse(manifestText);
-  const wildcardEntries = [];
-  for (const [subpath, target] of exportTargets(manifest.exports)) {
-    const path = target.replace(/^\.\//, '');
-    if (!path.includes('*')) {
-      if (!files.has(path)) problems.push(`exports "${subpath}" → ${target}, which is not in the tarball`);
-      continue;
-    }
-    const [before, after] = path.split('*');
-    const matches = [...files.keys()].filter((file) => file.startsWith(before) && file.endsWith(after));
-    if (matches.length === 0) problems.push(`exports "${subpath}" → ${target} matches no file`);
-    if (path.endsWith('.js')) {
-      for (const match of matches) wildcardEntries.push(subpath.replace('*', match.slice(before.length, match.length - after.length)));
-    }
-  }
-  return { problems, manifest, wildcardEntries: [...new Set(wildcardEntries)] };
 }
 
 // 0. The manifests agree with scripts/publishing.mjs, and the packages are built.

@@ -17,6 +17,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE_CONDITION = '@cognito-sms/source';
@@ -121,6 +122,66 @@ export function alignPackage(dir, { repository } = {}) {
   const manifest = JSON.parse(readFileSync(file, 'utf8'));
   writeFileSync(file, `${JSON.stringify(alignedManifest(manifest, { dir, repository }), null, 2)}\n`);
   copyFileSync(join(root, 'LICENSE'), join(root, dir, 'LICENSE'));
+}
+
+// What a packed tarball may hold, checked by scripts/consumer-check.mjs.
+
+/** The regular files of a .tgz (ustar), path → content. */
+export function readTarball(file) {
+  const data = gunzipSync(readFileSync(file));
+  const files = new Map();
+  for (let offset = 0; offset + 512 <= data.length; ) {
+    const header = data.subarray(offset, offset + 512);
+    if (header.every((byte) => byte === 0)) break;
+    const text = (start, end) => header.subarray(start, end).toString('utf8').replace(/\0.*$/s, '');
+    const size = Number.parseInt(text(124, 136).trim() || '0', 8);
+    const type = text(156, 157);
+    const prefix = text(345, 500);
+    const name = (prefix ? `${prefix}/` : '') + text(0, 100);
+    if (type === '0' || type === '') files.set(name.replace(/^package\//, ''), data.subarray(offset + 512, offset + 512 + size));
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** Export targets of an exports map: [subpath, target] pairs, conditions flattened. */
+export function exportTargets(exports, subpath = '.') {
+  if (typeof exports === 'string') return [[subpath, exports]];
+  if (typeof exports !== 'object' || exports === null) return [];
+  return Object.entries(exports).flatMap(([key, value]) => exportTargets(value, key.startsWith('.') ? key : subpath));
+}
+
+/** attw's `esm-only` profile: resolutions an ESM-only package does not serve. */
+export const ESM_ONLY_IGNORED = ['node10', 'node16-cjs'];
+const ALLOWED = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
+
+/** What is wrong with one packed tarball's contents, and the entry points attw must check. */
+export function tarballProblems(files, extraFiles) {
+  const problems = [];
+  for (const path of files.keys()) {
+    if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(path)) problems.push(`holds a test file: ${path}`);
+    else if (!ALLOWED.test(path) && !extraFiles.includes(path)) problems.push(`holds ${path} (only built JS, .d.ts, README, LICENSE)`);
+  }
+  for (const required of ['package.json', 'README.md', 'LICENSE']) if (!files.has(required)) problems.push(`has no ${required}`);
+  const manifestText = files.get('package.json')?.toString('utf8') ?? '{}';
+  if (manifestText.includes('workspace:')) problems.push('package.json holds a workspace: specifier');
+  if (manifestText.includes(SOURCE_CONDITION)) problems.push(`package.json holds the ${SOURCE_CONDITION} condition`);
+  const manifest = JSON.parse(manifestText);
+  const wildcardEntries = [];
+  for (const [subpath, target] of exportTargets(manifest.exports)) {
+    const path = target.replace(/^\.\//, '');
+    if (!path.includes('*')) {
+      if (!files.has(path)) problems.push(`exports "${subpath}" → ${target}, which is not in the tarball`);
+      continue;
+    }
+    const [before, after] = path.split('*');
+    const matches = [...files.keys()].filter((file) => file.startsWith(before) && file.endsWith(after));
+    if (matches.length === 0) problems.push(`exports "${subpath}" → ${target} matches no file`);
+    if (path.endsWith('.js')) {
+      for (const match of matches) wildcardEntries.push(subpath.replace('*', match.slice(before.length, match.length - after.length)));
+    }
+  }
+  return { problems, manifest, wildcardEntries: [...new Set(wildcardEntries)] };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
