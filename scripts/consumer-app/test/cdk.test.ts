@@ -1,10 +1,10 @@
 // A CDK app as a user writes it after `npm i @cognito-sms/cdk aws-cdk-lib constructs`: a user
 // pool and one CognitoSmsSender whose provider is a prop. The function code is the installed
 // handler's bundle (`dist/`, every built-in provider, each in a chunk loaded on demand).
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CognitoSmsSender } from '@cognito-sms/cdk';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -16,7 +16,8 @@ const require = createRequire(import.meta.url);
 
 /** The installed handler's dist as a Lambda asset: ESM, so it needs `"type": "module"` beside it. */
 function handlerAsset(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cognito-sms-asset-'));
+  // Inside the app, so it goes when the app does.
+  const dir = fileURLToPath(new URL('../lambda-asset/', import.meta.url));
   cpSync(dirname(require.resolve('@cognito-sms/handler')), dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   return dir;
@@ -26,7 +27,11 @@ const asset = handlerAsset();
 function synth(provider: string, environment: Record<string, string>) {
   // aws-cdk-lib's built-in CloudFormation validation loads a WebAssembly engine for seconds; the
   // workspace's own CDK tests run it, this check is about what the installed packages produce.
-  const app = new App({ analyticsReporting: false, builtinCloudFormationValidation: false });
+  const app = new App({
+    analyticsReporting: false,
+    builtinCloudFormationValidation: false,
+    outdir: fileURLToPath(new URL(`../cdk.out/${provider}/`, import.meta.url)),
+  });
   const stack = new Stack(app, 'Auth');
   const userPool = new UserPool(stack, 'Pool', { signInAliases: { phone: true } });
   const sender = new CognitoSmsSender(stack, 'Sms', { userPool, providers: [provider], environment, code: lambda.Code.fromAsset(asset) });
