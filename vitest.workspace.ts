@@ -4,4 +4,5 @@ export default [
   'packages/*/vitest.config.ts',
   'packages/providers/*/vitest.config.ts',
   'examples/*/vitest.config.ts',
+  'scripts/vitest.config.ts',
 ];

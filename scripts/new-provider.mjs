@@ -2,9 +2,10 @@
 // Creates packages/providers/<id> from scripts/provider-template: a definition, a config
 // schema, a fetch-based send with an error map, an emulator and a conformance test that pass
 // as generated, and registers the id in the handler. Usage: npm run new-provider -- <id>
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alignedManifest } from './publishing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -13,7 +14,9 @@ const register = !args.includes('--no-register');
 const outRoot = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(root, 'packages', 'providers');
 
 if (!id || !/^[a-z][a-z0-9-]*$/.test(id)) {
-  console.error('Usage: npm run new-provider -- <id> [--no-register]\n  <id>: lower-case letters, digits and dashes, e.g. acme or acme-sms');
+  console.error(
+    'Usage: npm run new-provider -- <id> [--no-register]\n  <id>: lower-case letters, digits and dashes, e.g. acme or acme-sms',
+  );
   process.exit(2);
 }
 const target = join(outRoot, id);
@@ -27,7 +30,12 @@ const name = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 const camel = name[0].toLowerCase() + name.slice(1);
 const envPrefix = id.replace(/[^a-z0-9]+/g, '_').toUpperCase();
 const fill = (text) =>
-  text.replaceAll('__ID__', id).replaceAll('__NAME__', name).replaceAll('__CAMEL__', camel).replaceAll('__ENV__', envPrefix).replaceAll('__UPPER__', envPrefix);
+  text
+    .replaceAll('__ID__', id)
+    .replaceAll('__NAME__', name)
+    .replaceAll('__CAMEL__', camel)
+    .replaceAll('__ENV__', envPrefix)
+    .replaceAll('__UPPER__', envPrefix);
 
 const template = join(root, 'scripts', 'provider-template');
 const copy = (from, to) => {
@@ -57,12 +65,14 @@ const manifest = {
   type: 'module',
   sideEffects: false,
   exports: { '.': { '@cognito-sms/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' } },
-  files: ['dist', 'src'],
+  files: ['dist'],
   scripts: { build: 'tsc -p tsconfig.build.json' },
   dependencies: { '@cognito-sms/core': 'workspace:*', zod: core.dependencies.zod },
   devDependencies: { '@cognito-sms/testkit': 'workspace:*' },
 };
-writeFileSync(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+// Published like every other package: no sources or source condition in the tarball, a LICENSE.
+writeFileSync(join(target, 'package.json'), `${JSON.stringify(alignedManifest(manifest), null, 2)}\n`);
+copyFileSync(join(root, 'LICENSE'), join(target, 'LICENSE'));
 writeFileSync(
   join(target, 'tsconfig.build.json'),
   `${JSON.stringify({ extends: `${up}tsconfig.base.json`, compilerOptions: { rootDir: 'src', outDir: 'dist', customConditions: [] }, include: ['src'] }, null, 2)}\n`,

@@ -21,7 +21,9 @@ const result = await build({
   conditions: ['@cognito-sms/source', 'module'],
   mainFields: ['module', 'main'],
   minify: true,
-  sourcemap: true,
+  // No source maps: the published package holds no sources for them to point at (the Lambda
+  // bundles of scripts/bundle.mjs keep theirs).
+  sourcemap: false,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   // Some dependencies are CommonJS and call require() on Node built-ins.
