@@ -153,7 +153,8 @@ export function exportTargets(exports, subpath = '.') {
 
 /** attw's `esm-only` profile: resolutions an ESM-only package does not serve. */
 export const ESM_ONLY_IGNORED = ['node10', 'node16-cjs'];
-const ALLOWED = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
+// dist/package.json: the handler's dist/ is a Lambda asset as it stands, ESM by its `"type": "module"`.
+const ALLOWED = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/package\.json|dist\/.+\.(js|d\.ts|cjs|mjs))$/;
 
 /** What is wrong with one packed tarball's contents, and the entry points attw must check. */
 export function tarballProblems(files, extraFiles) {

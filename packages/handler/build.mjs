@@ -1,6 +1,6 @@
 // Bundles the Lambda entry with esbuild: one ESM file per entry plus one chunk per provider,
 // so a cold start loads only the adapters that SMS_PROVIDER names.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 await rm('dist', { recursive: true, force: true });
@@ -31,6 +31,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// dist/ is a Lambda asset as it stands (the CDK construct's default outside this repository):
+// Lambda reads index.js and receipts.js as ES modules only with this beside them.
+await writeFile('dist/package.json', '{ "type": "module" }\n');
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
 console.log(

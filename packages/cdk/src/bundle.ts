@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BundleNotFoundError } from './errors.js';
 
@@ -8,6 +9,17 @@ import { BundleNotFoundError } from './errors.js';
  * (`packages/handler/dist-lambda/`), resolved from this file so it holds for `src/` and `dist/`.
  */
 export const DEFAULT_BUNDLE_DIR: string = fileURLToPath(new URL('../../handler/dist-lambda/', import.meta.url));
+
+/**
+ * The installed `@cognito-sms/handler`'s `dist/`: every built-in provider, each in a chunk
+ * loaded on demand, with `index.handler` and `receipts.handler`. What an app that installed this
+ * construct from the registry deploys, since it has no `npm run bundle` output.
+ *
+ * @example `lambda.Code.fromAsset(installedHandlerDir(), { exclude: ['types'] })`
+ */
+export function installedHandlerDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@cognito-sms/handler'));
+}
 
 /** The manifest `npm run bundle` writes next to each zip (`<name>.manifest.json`). */
 export interface BundleManifest {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Annotations, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
@@ -11,7 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { attachTriggerCommand } from './attach-command.js';
-import { DEFAULT_BUNDLE_DIR, requireBundle } from './bundle.js';
+import { DEFAULT_BUNDLE_DIR, installedHandlerDir, requireBundle } from './bundle.js';
 import { createDeliveryDashboard } from './dashboard.js';
 import { type CognitoSmsReceiptsProps, DeliveryReceipts, RECEIPTS_ENVIRONMENT, RECEIPTS_HANDLER } from './delivery-receipts.js';
 import { InvalidSenderPropsError } from './errors.js';
@@ -61,8 +62,9 @@ export interface CognitoSmsSenderProps {
    */
   readonly kmsKey?: kms.IKey;
   /**
-   * The function code. Default: the zip `npm run bundle -- --providers <ids>` wrote to
-   * `packages/handler/dist-lambda/`; synthesis fails with the command to run if it is missing.
+   * The function code. Default: in this repository, the zip `npm run bundle -- --providers <ids>`
+   * wrote to `packages/handler/dist-lambda/` (synthesis fails with the command to run if it is
+   * missing); in an app that installed this package, the installed `@cognito-sms/handler`'s `dist/`.
    * Your own code must hold `receipts.mjs` (`receipts.handler`) too, unless `receipts: false`.
    */
   readonly code?: lambda.Code;
@@ -233,8 +235,12 @@ export class CognitoSmsSender extends Construct {
       );
     }
 
-    const bundle = props.code ? undefined : requireBundle(providers, props.bundleDir ?? DEFAULT_BUNDLE_DIR);
-    const code = props.code ?? lambda.Code.fromAsset(bundle?.zipPath as string);
+    // Installed from the registry there is no bundle directory: the installed handler's dist/ is the code.
+    const fromInstalledHandler = !props.code && props.bundleDir === undefined && !existsSync(DEFAULT_BUNDLE_DIR);
+    const bundle = props.code || fromInstalledHandler ? undefined : requireBundle(providers, props.bundleDir ?? DEFAULT_BUNDLE_DIR);
+    const code =
+      props.code ??
+      (bundle ? lambda.Code.fromAsset(bundle.zipPath) : lambda.Code.fromAsset(installedHandlerDir(), { exclude: ['types', '**/*.map'] }));
     const architecture =
       props.architecture ?? (bundle?.manifest.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64);
     if (bundle && props.receipts !== false && bundle.manifest.receiptsHandler !== RECEIPTS_HANDLER) {

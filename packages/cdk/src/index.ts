@@ -1,7 +1,7 @@
 export type { AttachTriggerTarget } from './attach-command.js';
 export { ATTACH_TRIGGER_JQ_FILTER, attachTriggerCommand, bareUpdateUserPoolCommand } from './attach-command.js';
 export type { BundleManifest, FoundBundle } from './bundle.js';
-export { bundleName, DEFAULT_BUNDLE_DIR, findBundle, requireBundle } from './bundle.js';
+export { bundleName, DEFAULT_BUNDLE_DIR, findBundle, installedHandlerDir, requireBundle } from './bundle.js';
 export type { CognitoSmsGuardProps, CognitoSmsSenderProps } from './cognito-sms-sender.js';
 export {
   COGNITO_SERVICE_PRINCIPAL,

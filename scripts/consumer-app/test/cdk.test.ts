@@ -1,9 +1,8 @@
 // A CDK app as a user writes it after `npm i @cognito-sms/cdk aws-cdk-lib constructs`: a user
-// pool and one CognitoSmsSender whose provider is a prop. The function code is the installed
-// handler's bundle (`dist/`, every built-in provider, each in a chunk loaded on demand).
-import { cpSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// pool and one CognitoSmsSender whose provider is a prop, and no `code`: the construct deploys the
+// installed handler's bundle (`dist/`, every built-in provider, each in a chunk loaded on demand).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CognitoSmsSender } from '@cognito-sms/cdk';
 import { App, Stack } from 'aws-cdk-lib';
@@ -12,29 +11,19 @@ import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 
-const require = createRequire(import.meta.url);
-
-/** The installed handler's dist as a Lambda asset: ESM, so it needs `"type": "module"` beside it. */
-function handlerAsset(): string {
-  // Inside the app, so it goes when the app does.
-  const dir = fileURLToPath(new URL('../lambda-asset/', import.meta.url));
-  cpSync(dirname(require.resolve('@cognito-sms/handler')), dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  return dir;
-}
-const asset = handlerAsset();
-
 function synth(provider: string, environment: Record<string, string>) {
   // aws-cdk-lib's built-in CloudFormation validation loads a WebAssembly engine for seconds; the
   // workspace's own CDK tests run it, this check is about what the installed packages produce.
   const app = new App({
     analyticsReporting: false,
     builtinCloudFormationValidation: false,
+    // Records each asset's staged directory on its resource, as the cdk CLI does.
+    context: { 'aws:cdk:enable-asset-metadata': true },
     outdir: fileURLToPath(new URL(`../cdk.out/${provider}/`, import.meta.url)),
   });
   const stack = new Stack(app, 'Auth');
   const userPool = new UserPool(stack, 'Pool', { signInAliases: { phone: true } });
-  const sender = new CognitoSmsSender(stack, 'Sms', { userPool, providers: [provider], environment, code: lambda.Code.fromAsset(asset) });
+  const sender = new CognitoSmsSender(stack, 'Sms', { userPool, providers: [provider], environment });
   return { template: Template.fromStack(stack), stack, sender };
 }
 
@@ -44,6 +33,16 @@ describe.each([
 ])('Consumer: CognitoSmsSender with providers: [%s]', (provider, environment) => {
   const { template, stack, sender } = synth(provider, environment);
   const fn = stack.getLogicalId(sender.function.node.defaultChild as lambda.CfnFunction);
+
+  it("deploys the installed handler's dist/ as the code, ESM entries for both functions and no types", () => {
+    const out = fileURLToPath(new URL(`../cdk.out/${provider}/`, import.meta.url));
+    const code = template.findResources('AWS::Lambda::Function')[fn]?.Metadata?.['aws:asset:path'] as string;
+    const asset = join(out, code);
+    expect(JSON.parse(readFileSync(join(asset, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
+    expect(existsSync(join(asset, 'index.js'))).toBe(true);
+    expect(existsSync(join(asset, 'receipts.js'))).toBe(true);
+    expect(existsSync(join(asset, 'types'))).toBe(false);
+  });
 
   it('runs the handler on nodejs22.x with the chosen provider and the key', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
