@@ -11,4 +11,5 @@ type ReceiptsModule = Promise<{ default: ReceiptsDefinition<unknown> }>;
 export const BUILT_IN_RECEIPTS: Readonly<Record<string, () => ReceiptsModule>> = {
   twilio: () => import('@cognito-sms/provider-twilio/receipts') as ReceiptsModule,
   telnyx: () => import('@cognito-sms/provider-telnyx/receipts') as ReceiptsModule,
+  sinch: () => import('@cognito-sms/provider-sinch/receipts') as ReceiptsModule,
 };
