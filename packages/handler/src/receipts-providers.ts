@@ -12,4 +12,5 @@ export const BUILT_IN_RECEIPTS: Readonly<Record<string, () => ReceiptsModule>> =
   twilio: () => import('@cognito-sms/provider-twilio/receipts') as ReceiptsModule,
   telnyx: () => import('@cognito-sms/provider-telnyx/receipts') as ReceiptsModule,
   sinch: () => import('@cognito-sms/provider-sinch/receipts') as ReceiptsModule,
+  infobip: () => import('@cognito-sms/provider-infobip/receipts') as ReceiptsModule,
 };
