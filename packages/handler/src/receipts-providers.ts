@@ -13,4 +13,7 @@ export const BUILT_IN_RECEIPTS: Readonly<Record<string, () => ReceiptsModule>> =
   vonage: () => import('@cognito-sms/provider-vonage/receipts') as ReceiptsModule,
   messagebird: () => import('@cognito-sms/provider-messagebird/receipts') as ReceiptsModule,
   plivo: () => import('@cognito-sms/provider-plivo/receipts') as ReceiptsModule,
+  telnyx: () => import('@cognito-sms/provider-telnyx/receipts') as ReceiptsModule,
+  sinch: () => import('@cognito-sms/provider-sinch/receipts') as ReceiptsModule,
+  infobip: () => import('@cognito-sms/provider-infobip/receipts') as ReceiptsModule,
 };

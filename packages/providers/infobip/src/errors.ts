@@ -35,7 +35,11 @@ export const INFOBIP_REJECTED_STATUSES: Readonly<Record<string, InfobipStatusCla
   MISSING_TO: { id: 51, meaning: 'the destination is missing', retryable: false },
   REJECTED_DESTINATION: { id: 52, meaning: 'the destination is not a valid number', retryable: false },
   SIGNALS_BLOCKED: { id: 87, meaning: 'blocked by the anti-fraud mechanism', retryable: false },
-  UNDELIVERABLE_REJECTED_PLATFORM: { id: 100, meaning: 'the request is invalid or the service is temporarily unavailable', retryable: true },
+  UNDELIVERABLE_REJECTED_PLATFORM: {
+    id: 100,
+    meaning: 'the request is invalid or the service is temporarily unavailable',
+    retryable: true,
+  },
 });
 
 /** `serviceException.messageId` values Infobip answers the SMS API's HTTP errors with. */

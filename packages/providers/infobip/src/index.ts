@@ -2,10 +2,10 @@ import { defineProvider, secretString } from '@cognito-sms/core/provider';
 import * as z from 'zod';
 import { createInfobipProvider, type InfobipConfig } from './infobip.js';
 
-export { createInfobipProvider, INFOBIP_SEND_PATH } from './infobip.js';
-export type { InfobipConfig } from './infobip.js';
-export { classifyInfobipResponse, classifyInfobipStatus, INFOBIP_REJECTED_STATUSES } from './errors.js';
 export type { InfobipStatusClass } from './errors.js';
+export { classifyInfobipResponse, classifyInfobipStatus, INFOBIP_REJECTED_STATUSES } from './errors.js';
+export type { InfobipConfig } from './infobip.js';
+export { createInfobipProvider, INFOBIP_SEND_PATH } from './infobip.js';
 
 const BASE_URL_HINT = 'your account’s Base URL from the Infobip web interface, e.g. https://xxxxx.api.infobip.com';
 
@@ -43,7 +43,8 @@ const from = z
   .superRefine((value, ctx) => {
     const digits = /^\+?\d+$/.test(value) ? value.replace(/^\+/, '') : undefined;
     if (digits !== undefined) {
-      if (digits.length < 3 || digits.length > 14) ctx.addIssue({ code: 'custom', message: `a numeric sender has 3 to 14 digits (got ${digits.length})` });
+      if (digits.length < 3 || digits.length > 14)
+        ctx.addIssue({ code: 'custom', message: `a numeric sender has 3 to 14 digits (got ${digits.length})` });
     } else if (value.length < 3 || value.length > 11) {
       ctx.addIssue({ code: 'custom', message: `an alphanumeric sender id has 3 to 11 characters (got ${value.length})` });
     }
@@ -59,6 +60,7 @@ const from = z
  * | `INFOBIP_API_KEY` | yes | | API key (secret) |
  * | `INFOBIP_BASE_URL` | yes | | the account's Base URL, `https://xxxxx.api.infobip.com` (scheme optional) |
  * | `INFOBIP_FROM` | no | the account's default sender | sender id: 3–11 characters, or 3–14 digits |
+ * | `INFOBIP_CALLBACK_TOKEN` | with receipts | | appended to notifyUrl as `?token=`; the receipts function checks it |
  *
  * @example `SMS_PROVIDER=infobip INFOBIP_API_KEY=… INFOBIP_BASE_URL=xxxxx.api.infobip.com INFOBIP_FROM=Acme`
  */
@@ -68,6 +70,7 @@ const infobip = defineProvider<InfobipConfig>({
     apiKey: secretString(),
     baseUrl,
     from,
+    callbackToken: secretString().optional(),
   }),
   create: (config, deps) => createInfobipProvider(config, deps),
 });

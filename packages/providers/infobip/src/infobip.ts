@@ -1,7 +1,7 @@
 import {
-  postJson,
   type ProviderDeps,
   parseRetryAfter,
+  postJson,
   redactor,
   type Secret,
   type SendReceipt,
@@ -24,6 +24,8 @@ export interface InfobipConfig {
   readonly baseUrl: string;
   /** Sender id: alphanumeric (3–11 characters) or numeric (3–14 digits); the account's default when absent. */
   readonly from?: string | undefined;
+  /** Appended to notifyUrl as `?token=`: Infobip signs nothing, the receipts function checks it. */
+  readonly callbackToken?: Secret | undefined;
 }
 
 /** The path of Infobip's "Send SMS message" operation this adapter calls. */
@@ -59,6 +61,7 @@ interface InfobipSendResponse {
  */
 export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<ProviderDeps>): SmsProvider {
   const key = config.apiKey.reveal();
+  const callbackToken = config.callbackToken?.reveal();
   const endpoint = `${config.baseUrl.replace(/\/+$/, '')}${INFOBIP_SEND_PATH}`;
   const headers = Object.freeze({
     authorization: `App ${key}`,
@@ -72,12 +75,16 @@ export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<Pro
       if (signal.aborted) throw infobipTransportError(signal.reason, signal, true);
       // "Addresses must be in international format (Example: 41793026727)": E.164 without the +.
       const to = message.to.replace(/^\+/, '');
-      const redact = redactor([message.body, message.to, to, key]);
+      const redact = redactor([message.body, message.to, to, key, ...(callbackToken ? [callbackToken] : [])]);
       // A per-destination sender (SMS_SENDERS) wins over INFOBIP_FROM: Infobip takes `from` per message.
       const from = message.sender ?? config.from;
       // JSON is UTF-8: Infobip encodes the text as GSM-7 or UCS-2 itself.
       // Receipts on: Infobip posts this message's delivery report to notifyUrl, as JSON.
-      const callback = message.statusCallbackUrl ? { notifyUrl: message.statusCallbackUrl, notifyContentType: 'application/json' } : {};
+      // Without INFOBIP_CALLBACK_TOKEN the receipts function would refuse every report, so none is asked for.
+      const callback =
+        message.statusCallbackUrl && callbackToken
+          ? { notifyUrl: withToken(message.statusCallbackUrl, callbackToken), notifyContentType: 'application/json' }
+          : {};
       const request = { messages: [{ destinations: [{ to }], ...(from ? { from } : {}), text: message.body, ...callback }] };
       const { status, retryAfter, body } = await postJson(endpoint, request, {
         headers,
@@ -97,3 +104,9 @@ export function createInfobipProvider(config: InfobipConfig, _deps?: Partial<Pro
   };
 }
 
+/** `url` with `token=<token>` added to its query string. */
+function withToken(url: string, token: string): string {
+  const target = new URL(url);
+  target.searchParams.set('token', token);
+  return target.toString();
+}

@@ -73,10 +73,16 @@ describe('Provider: infobip', () => {
       expect(emulator.requests[0]?.json).toMatchObject({ messages: [{ from: 'AcmeUK' }] });
     });
 
-    it('asks Infobip to post the delivery report to the message’s callback URL (notifyUrl, JSON) when receipts are on', async () => {
-      await provider().send({ ...message, statusCallbackUrl: 'https://receipts.example/infobip' }, { signal: signal() });
+    it('asks Infobip to post the delivery report to the message’s callback URL (notifyUrl with ?token=, JSON) when receipts are on', async () => {
+      const callbackToken = new Secret('test-callback-token-0123456789abcdef');
+      await provider({ callbackToken }).send({ ...message, statusCallbackUrl: 'https://receipts.example/infobip' }, { signal: signal() });
       expect(emulator.requests[0]?.json).toMatchObject({
-        messages: [{ notifyUrl: 'https://receipts.example/infobip', notifyContentType: 'application/json' }],
+        messages: [
+          {
+            notifyUrl: 'https://receipts.example/infobip?token=test-callback-token-0123456789abcdef',
+            notifyContentType: 'application/json',
+          },
+        ],
       });
     });
 
@@ -91,7 +97,13 @@ describe('Provider: infobip', () => {
 
     it('accepts a DELIVERED status in the send answer', async () => {
       emulator.enqueue(
-        infobipStatusResponse({ groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET', description: 'Message delivered to handset' }),
+        infobipStatusResponse({
+          groupId: 3,
+          groupName: 'DELIVERED',
+          id: 5,
+          name: 'DELIVERED_TO_HANDSET',
+          description: 'Message delivered to handset',
+        }),
       );
       await expect(provider().send(message, { signal: signal() })).resolves.toMatchObject({ provider: 'infobip' });
     });
@@ -187,7 +199,9 @@ describe('Provider: infobip', () => {
       [404, 'HTTP_404', false],
       [418, 'HTTP_418', false],
     ])('classifies HTTP %i as %s, retryable=%s', async (status, code, isRetryable) => {
-      emulator.enqueue(code.startsWith('HTTP_') ? { status, body: '' } : infobipError(status, code, 'Something went wrong. Please contact support.'));
+      emulator.enqueue(
+        code.startsWith('HTTP_') ? { status, body: '' } : infobipError(status, code, 'Something went wrong. Please contact support.'),
+      );
       const error = await rejection(provider().send(message, { signal: signal() }));
       expect(error).toMatchObject({ code, status, retryable: isRetryable, notAccepted: false });
     });
@@ -250,7 +264,9 @@ describe('Provider: infobip', () => {
 
     it('adds https:// to a Base URL given as Infobip shows it, and strips a trailing slash', () => {
       expect(infobip.config.parse({ ...raw, baseUrl: 'xxxxx.api.infobip.com' }).baseUrl).toBe('https://xxxxx.api.infobip.com');
-      expect(infobip.config.parse({ ...raw, baseUrl: 'https://proxy.example.com/infobip/' }).baseUrl).toBe('https://proxy.example.com/infobip');
+      expect(infobip.config.parse({ ...raw, baseUrl: 'https://proxy.example.com/infobip/' }).baseUrl).toBe(
+        'https://proxy.example.com/infobip',
+      );
       expect(infobip.config.parse({ ...raw, baseUrl: 'http://127.0.0.1:8080' }).baseUrl).toBe('http://127.0.0.1:8080');
       expect(infobip.config.parse(raw).from).toBeUndefined();
     });
@@ -298,7 +314,12 @@ describe('Provider: infobip', () => {
   describe('secrets', () => {
     it('prints no API key in JSON or util.inspect of the parsed configuration or the provider', () => {
       const config = infobip.config.parse({ apiKey: INFOBIP_TEST_API_KEY, baseUrl: 'xxxxx.api.infobip.com' });
-      for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), String(config.apiKey), inspect(provider(), { depth: 5 })]) {
+      for (const printed of [
+        JSON.stringify(config),
+        inspect(config, { depth: 5 }),
+        String(config.apiKey),
+        inspect(provider(), { depth: 5 }),
+      ]) {
         expect(printed).not.toContain(INFOBIP_TEST_API_KEY);
       }
     });
@@ -321,7 +342,14 @@ describe('Provider: infobip', () => {
       for (let i = 0; i < 5; i++) errors.push(await rejection(sms.send(message, { signal: signal() })));
       errors.push(await rejection(sms.send(message, { signal: AbortSignal.timeout(50) })));
       // Assess
-      expect(errors.map((e) => e.code)).toEqual(['BAD_REQUEST', 'REJECTED_DND', 'UNAUTHORIZED', 'TOO_MANY_REQUESTS', 'NetworkError', 'Timeout']);
+      expect(errors.map((e) => e.code)).toEqual([
+        'BAD_REQUEST',
+        'REJECTED_DND',
+        'UNAUTHORIZED',
+        'TOO_MANY_REQUESTS',
+        'NetworkError',
+        'Timeout',
+      ]);
       for (const error of errors) {
         const printed = [error.message, error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 5 })].join('\n');
         for (const secret of [CODE, message.body, '447700900123', INFOBIP_TEST_API_KEY]) expect(printed).not.toContain(secret);

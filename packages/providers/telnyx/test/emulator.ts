@@ -1,6 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { smsSegments } from '@cognito-sms/core/provider';
-import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '@cognito-sms/testkit';
+import {
+  type CallbackSender,
+  createCallbackSender,
+  type DeliveryOutcome,
+  type Emulator,
+  type OutcomeByDestination,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type SentCallback,
+  startEmulator,
+} from '@cognito-sms/testkit';
 
 /*
  * A loopback emulator of Telnyx's Send a message endpoint, written from Telnyx's public reference:
@@ -22,6 +32,15 @@ import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulat
  *   and support article 6505121: 10xxx request errors, 20xxx account errors (20100 Insufficient
  *   funds), 40xxx messaging errors (40300 Blocked due to STOP message, 40305 Invalid 'from'
  *   address, 40316 No content provided for message, …).
+ *
+ * - "Receiving Webhooks for Messaging" (https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks)
+ *   and the deliveryUpdate callback reference (https://developers.telnyx.com/api-reference/callbacks/delivery-update):
+ *   for a message sent with `webhook_url`, a JSON POST per status change, `message.sent` (to[].status
+ *   `sent`) then `message.finalized` (`delivered`, `delivery_failed`, `sending_failed`, `expired`, …,
+ *   with `errors[]` on failure), body `{ data: { record_type: 'event', id, event_type, occurred_at,
+ *   payload: <the message> }, meta: { attempt, delivered_to } }`, headers `telnyx-timestamp` (Unix
+ *   seconds) and `telnyx-signature-ed25519` = base64 Ed25519 signature of `${timestamp}|${body}`
+ *   with the account's key (its public half is Mission Control's "Public Key").
  *
  * HTTP statuses the reference does not give per code follow the code's family: 400 for request
  * and messaging errors, 401 for authentication (10009), 403 for authorization and account state
@@ -49,7 +68,11 @@ export const TELNYX_DOCUMENTED_ERRORS: Readonly<Record<string, { status: number;
   },
   '10011': { status: 429, title: 'Too many requests', detail: 'You have exceeded the maximum number of allowed requests.' },
   '10015': { status: 400, title: 'Bad Request', detail: 'The request failed because it was not well-formed.' },
-  '10016': { status: 400, title: 'Phone number must be in +E.164 format', detail: 'The specified phone number parameter must be in +E.164 format.' },
+  '10016': {
+    status: 400,
+    title: 'Phone number must be in +E.164 format',
+    detail: 'The specified phone number parameter must be in +E.164 format.',
+  },
   // The reference gives no detail text for these; the title is repeated.
   '20100': { status: 403, title: 'Insufficient funds', detail: 'Insufficient funds.' },
   '40300': { status: 400, title: 'Blocked due to STOP message', detail: 'Blocked due to STOP message.' },
@@ -95,6 +118,16 @@ export interface TelnyxDelivery {
 export interface TelnyxEmulator extends Emulator {
   /** Messages accepted since the last reset, in order. */
   readonly delivered: TelnyxDelivery[];
+  /** The signing key's public half, base64 of the raw 32 bytes, as Mission Control shows it: TELNYX_PUBLIC_KEY. */
+  readonly publicKey: string;
+  /** Waits for the delivery webhooks sent so far and returns them with the receiver's answers. */
+  receipts(): Promise<readonly SentCallback[]>;
+}
+
+export interface TelnyxEmulatorOptions {
+  readonly apiKey?: string;
+  /** Where each message with a `webhook_url` ends up (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -112,18 +145,27 @@ const ALPHANUMERIC = /^(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
  * createTelnyxProvider({ apiKey, from, baseUrl: `${telnyx.baseUrl}/v2` });
  * ```
  */
-export async function startTelnyxEmulator(options: { apiKey?: string } = {}): Promise<TelnyxEmulator> {
+export async function startTelnyxEmulator(options: TelnyxEmulatorOptions = {}): Promise<TelnyxEmulator> {
   const apiKey = options.apiKey ?? TELNYX_TEST_API_KEY;
+  const outcome = options.outcome ?? (() => 'delivered');
   const delivered: TelnyxDelivery[] = [];
+  // Each emulator signs with a fresh account key, as each Telnyx account has its own.
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const callbacks = createCallbackSender();
   const route = (request: RecordedRequest): ScriptedResponse => {
     if (request.path !== '/v2/messages') return telnyxError('10005');
     if (request.method !== 'POST') return telnyxError('10015', { status: 405, detail: 'Method not allowed.' });
     if (request.headers.authorization !== `Bearer ${apiKey}`) return telnyxError('10009');
     const body = request.json;
-    if (!String(request.headers['content-type'] ?? '').includes('application/json') || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (
+      !String(request.headers['content-type'] ?? '').includes('application/json') ||
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body)
+    ) {
       return telnyxError('10015');
     }
-    const { to, from, messaging_profile_id: profile, text, type = 'SMS' } = body as Record<string, unknown>;
+    const { to, from, messaging_profile_id: profile, text, type = 'SMS', webhook_url: webhookUrl } = body as Record<string, unknown>;
     if (to === undefined) return telnyxError('10004', { detail: "The 'to' parameter is required.", pointer: '/to' });
     if (typeof to !== 'string' || !(E164.test(to) || SHORT_CODE.test(to))) return telnyxError('40310', { pointer: '/to' });
     if (from === undefined && profile === undefined) {
@@ -133,7 +175,10 @@ export async function startTelnyxEmulator(options: { apiKey?: string } = {}): Pr
       return telnyxError('40305', { pointer: '/from' });
     }
     if (typeof from === 'string' && ALPHANUMERIC.test(from) && profile === undefined) {
-      return telnyxError('10004', { detail: "'messaging_profile_id' is required with an alphanumeric sender ID.", pointer: '/messaging_profile_id' });
+      return telnyxError('10004', {
+        detail: "'messaging_profile_id' is required with an alphanumeric sender ID.",
+        pointer: '/messaging_profile_id',
+      });
     }
     if (type !== 'SMS' && type !== 'MMS') return telnyxError('10015', { detail: "'type' must be SMS or MMS.", pointer: '/type' });
     if (typeof text !== 'string' || text === '') return telnyxError('40316', { pointer: '/text' });
@@ -148,17 +193,72 @@ export async function startTelnyxEmulator(options: { apiKey?: string } = {}): Pr
       parts: info.segments,
     };
     delivered.push(delivery);
-    return { status: 200, body: { data: successData(delivery) } };
+    const data = { ...successData(delivery), webhook_url: typeof webhookUrl === 'string' ? webhookUrl : null };
+    if (typeof webhookUrl === 'string' && webhookUrl !== '') reportStatus(callbacks, webhookUrl, data, outcome(to), privateKey);
+    return { status: 200, body: { data } };
   };
   const emulator = await startEmulator(route);
   return {
     ...emulator,
     delivered,
+    publicKey: Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('base64'),
+    receipts: () => callbacks.settled(),
     reset: () => {
       emulator.reset();
+      callbacks.reset();
       delivered.length = 0;
     },
   };
+}
+
+// The final `to[].status` and messaging error Telnyx reports for each outcome (Messaging Error
+// Code Reference: 40008 Undeliverable, 40001 Not routable, 40014 Message expired in queue).
+const FINAL_STATUS: Record<DeliveryOutcome, { status: string; error?: { code: string; title: string } }> = {
+  delivered: { status: 'delivered' },
+  undelivered: { status: 'delivery_failed', error: { code: '40008', title: 'Undeliverable' } },
+  failed: { status: 'sending_failed', error: { code: '40001', title: 'Not routable' } },
+  expired: { status: 'expired', error: { code: '40014', title: 'Message expired in queue' } },
+};
+
+/** Queues `message.sent` and `message.finalized` for an accepted message, signed as Telnyx signs them. */
+function reportStatus(
+  callbacks: CallbackSender,
+  url: string,
+  message: ReturnType<typeof successData>,
+  outcome: DeliveryOutcome,
+  key: KeyObject,
+): void {
+  const final = FINAL_STATUS[outcome];
+  const sentAt = new Date().toISOString();
+  for (const [eventType, status, error] of [
+    ['message.sent', 'sent', undefined],
+    ['message.finalized', final.status, final.error],
+  ] as const) {
+    const occurredAt = new Date().toISOString();
+    const payload = {
+      ...message,
+      to: message.to.map((recipient) => ({ ...recipient, status })),
+      sent_at: sentAt,
+      completed_at: eventType === 'message.finalized' ? occurredAt : null,
+      errors: error ? [{ ...error, detail: error.title }] : [],
+    };
+    const body = JSON.stringify({
+      data: { record_type: 'event', id: randomUUID(), event_type: eventType, occurred_at: occurredAt, payload },
+      meta: { attempt: 1, delivered_to: url },
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    callbacks.send({
+      url,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'telnyx-timestamp': timestamp,
+        'telnyx-signature-ed25519': sign(null, Buffer.from(`${timestamp}|${body}`), key).toString('base64'),
+      },
+      body,
+      delayMs: 20,
+    });
+  }
 }
 
 /** The documented `OutboundMessagePayload` for an accepted SMS. */
@@ -176,7 +276,7 @@ function successData(delivery: TelnyxDelivery) {
     text: delivery.text,
     subject: null,
     media: [],
-    webhook_url: null,
+    webhook_url: null as string | null,
     webhook_failover_url: null,
     encoding: delivery.encoding,
     parts: delivery.parts,
