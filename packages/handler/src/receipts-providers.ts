@@ -9,6 +9,8 @@ type ReceiptsModule = Promise<{ default: ReceiptsDefinition<unknown> }>;
  * `Object.hasOwn`; scripts/bundle.mjs generates one per bundle, like src/providers.ts.
  */
 export const BUILT_IN_RECEIPTS: Readonly<Record<string, () => ReceiptsModule>> = {
+  'end-user-messaging': () => import('@cognito-sms/provider-end-user-messaging/receipts') as ReceiptsModule,
+  sns: () => import('@cognito-sms/provider-sns/receipts') as ReceiptsModule,
   twilio: () => import('@cognito-sms/provider-twilio/receipts') as ReceiptsModule,
   vonage: () => import('@cognito-sms/provider-vonage/receipts') as ReceiptsModule,
   messagebird: () => import('@cognito-sms/provider-messagebird/receipts') as ReceiptsModule,

@@ -1,3 +1,5 @@
+export type { CloudWatchLogsEvent, SnsNotificationEvent } from './aws-events.js';
+export { cloudWatchLogsEvent, snsEvent } from './aws-events.js';
 export type { CallbackSender, DeliveryOutcome, OutcomeByDestination, SentCallback, StatusCallback } from './callbacks.js';
 export { createCallbackSender } from './callbacks.js';
 export type { Emulator, EmulatorRoute, RecordedRequest, ScriptedResponse } from './emulator.js';

@@ -10,8 +10,15 @@
 //    `X-Amz-Target: PinpointSMSVoiceV2.SendTextMessage`, errors as `{"__type", "Message", …}`
 //    with `x-amzn-ErrorType`; SigV4 signing name `sms-voice`;
 //  - Common errors: https://docs.aws.amazon.com/pinpoint/latest/apireference_smsvoicev2/CommonErrors.html
+//  - event destinations: "Event types for SMS, MMS, and voice" and "Example AWS End User
+//    Messaging SMS event data" (docs.aws.amazon.com/sms-voice/latest/userguide/
+//    configuration-sets-event-types.html, configuration-sets-event-format.html): events flow
+//    only for messages sent with a configuration set, as JSON with eventType, isFinal, ….
 // Wording of messages the references do not spell out is the emulator's own.
 import { randomUUID } from 'node:crypto';
+import { loadDestinationInspector } from '@cognito-sms/core';
+import { type SnsNotificationEvent, snsEvent } from '../aws-events.js';
+import type { DeliveryOutcome, OutcomeByDestination } from '../callbacks.js';
 import { type Emulator, type ScriptedResponse, startEmulator } from '../emulator.js';
 import { type AwsTestCredentials, verifyAwsSigV4 } from './sns.js';
 
@@ -128,6 +135,96 @@ export interface EndUserMessagingEmulatorOptions {
   readonly configurationSets?: readonly string[];
   /** Numbers on the opt-out list: ConflictException `DESTINATION_PHONE_NUMBER_OPTED_OUT`. */
   readonly optedOutNumbers?: readonly string[];
+  /** Where each SMS sent with a configuration set ends up, as its events tell (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
+  /** The SNS topic of the configuration set's event destination. Default `arn:aws:sns:us-east-1:123456789012:cognito-sms-events`. */
+  readonly eventTopicArn?: string;
+}
+
+export interface EndUserMessagingEmulator extends Emulator {
+  /**
+   * The SNS notification events (one record each) the event destination would deliver for
+   * every SMS accepted so far with a `ConfigurationSetName` (not a dry run), in order: an
+   * intermediate `TEXT_PENDING`, then the outcome's final event.
+   */
+  receiptEvents(): SnsNotificationEvent[];
+}
+
+/** One SMS event as an event destination publishes it (the format page's fields). */
+export interface EndUserMessagingEvent {
+  readonly eventType: string;
+  readonly eventVersion: '1.0';
+  readonly eventTimestamp: number;
+  readonly isFinal: boolean;
+  readonly originationPhoneNumber?: string;
+  readonly destinationPhoneNumber: string;
+  readonly isInternationalSend: boolean;
+  readonly isoCountryCode?: string;
+  readonly messageId: string;
+  readonly messageRequestTimestamp: number;
+  readonly messageEncoding: 'GSM' | 'UCS2';
+  readonly messageType: string;
+  readonly messageStatus: string;
+  readonly messageStatusDescription: string;
+  readonly context?: Readonly<Record<string, string>>;
+  readonly totalMessageParts: number;
+  readonly totalMessagePrice: number;
+  readonly totalCarrierFee: number;
+}
+
+// The final event of each outcome; descriptions the references do not give are the emulator's own.
+const FINAL_EVENT: Record<DeliveryOutcome, { eventType: string; messageStatus: string; description: string }> = {
+  delivered: { eventType: 'TEXT_DELIVERED', messageStatus: 'DELIVERED', description: 'Message has been accepted by phone' },
+  undelivered: { eventType: 'TEXT_UNREACHABLE', messageStatus: 'UNREACHABLE', description: 'Phone is currently unreachable/unavailable' },
+  failed: { eventType: 'TEXT_INVALID', messageStatus: 'INVALID', description: 'Invalid phone number' },
+  expired: { eventType: 'TEXT_TTL_EXPIRED', messageStatus: 'TTL_EXPIRED', description: 'Message expired before it could be delivered' },
+};
+
+/**
+ * The events AWS publishes for one SMS and its outcome: `TEXT_PENDING` (not final), then the
+ * final one. The destination is there in full, as in real events: readers must not log it.
+ *
+ * @example `endUserMessagingEvents({ messageId, destinationPhoneNumber: '+14155550100', isoCountryCode: 'US', messageRequestTimestamp: Date.now() }, 'expired')[1]?.eventType // 'TEXT_TTL_EXPIRED'`
+ */
+export function endUserMessagingEvents(
+  sms: Pick<EndUserMessagingEvent, 'messageId' | 'destinationPhoneNumber' | 'messageRequestTimestamp'> &
+    Partial<Pick<EndUserMessagingEvent, 'isoCountryCode' | 'originationPhoneNumber' | 'messageType' | 'context'>>,
+  outcome: DeliveryOutcome,
+): EndUserMessagingEvent[] {
+  const final = FINAL_EVENT[outcome];
+  const base = {
+    eventVersion: '1.0' as const,
+    ...(sms.originationPhoneNumber ? { originationPhoneNumber: sms.originationPhoneNumber } : {}),
+    destinationPhoneNumber: sms.destinationPhoneNumber,
+    isInternationalSend: false,
+    ...(sms.isoCountryCode ? { isoCountryCode: sms.isoCountryCode } : {}),
+    messageId: sms.messageId,
+    messageRequestTimestamp: sms.messageRequestTimestamp,
+    messageEncoding: 'GSM' as const,
+    messageType: sms.messageType ?? 'TRANSACTIONAL',
+    ...(sms.context ? { context: sms.context } : {}),
+    totalMessageParts: 1,
+    totalMessagePrice: 0.00581,
+    totalCarrierFee: 0,
+  };
+  const pending = {
+    ...base,
+    eventType: 'TEXT_PENDING',
+    eventTimestamp: sms.messageRequestTimestamp + 300,
+    isFinal: false,
+    messageStatus: 'PENDING',
+    messageStatusDescription: 'Message is pending delivery',
+  };
+  const last = {
+    ...base,
+    eventType: final.eventType,
+    eventTimestamp: sms.messageRequestTimestamp + 1500,
+    isFinal: true,
+    messageStatus: final.messageStatus,
+    messageStatusDescription: final.description,
+  };
+  // An invalid number is refused by AWS before any carrier sees it: no pending step.
+  return outcome === 'failed' ? [last] : [pending, last];
 }
 
 // Constraints from the SendTextMessage reference.
@@ -150,8 +247,11 @@ const MAX_PRICE = /^[0-9]{0,2}\.[0-9]{1,5}$/;
  * vi.stubEnv('AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2', eum.baseUrl);
  * ```
  */
-export async function startEndUserMessagingEmulator(options: EndUserMessagingEmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator((request) => {
+export async function startEndUserMessagingEmulator(options: EndUserMessagingEmulatorOptions = {}): Promise<EndUserMessagingEmulator> {
+  const { outcome = () => 'delivered', eventTopicArn = 'arn:aws:sns:us-east-1:123456789012:cognito-sms-events' } = options;
+  const inspector = await loadDestinationInspector();
+  let accepted: Parameters<typeof endUserMessagingEvents>[0][] = [];
+  const emulator = await startEmulator((request) => {
     const auth = verifyAwsSigV4(request, { service: 'sms-voice', region: options.region, credentials: options.credentials });
     if ('kind' in auth) {
       const type = {
@@ -258,7 +358,33 @@ export async function startEndUserMessagingEmulator(options: EndUserMessagingEmu
         resourceId: destination,
       });
     }
-    return endUserMessagingSendResponse();
+    const messageId = randomUUID();
+    if (configurationSet !== undefined && input.DryRun !== true) {
+      const context = input.Context !== null && typeof input.Context === 'object' ? (input.Context as Record<string, string>) : undefined;
+      const country = inspector.inspect(destination.startsWith('+') ? destination : `+${destination}`).country;
+      accepted.push({
+        messageId,
+        destinationPhoneNumber: destination,
+        messageRequestTimestamp: Date.now(),
+        ...(country ? { isoCountryCode: country } : {}),
+        ...(origination?.startsWith('+') ? { originationPhoneNumber: origination } : {}),
+        ...(typeof messageType === 'string' ? { messageType } : {}),
+        ...(context ? { context } : {}),
+      });
+    }
+    return endUserMessagingSendResponse(messageId);
+  });
+  const reset = emulator.reset.bind(emulator);
+  return Object.assign(emulator, {
+    reset() {
+      reset();
+      accepted = [];
+    },
+    receiptEvents() {
+      return accepted.flatMap((sms) =>
+        endUserMessagingEvents(sms, outcome(sms.destinationPhoneNumber)).map((event) => snsEvent(eventTopicArn, [JSON.stringify(event)])),
+      );
+    },
   });
 }
 

@@ -10,7 +10,11 @@
 //    answers, `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>` errors);
 //  - Signature Version 4: https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 // Wording of messages the references do not spell out is the emulator's own.
+//  - SMS delivery-status logs: https://docs.aws.amazon.com/sns/latest/dg/sms_stats_cloudwatch.html
+//    (the log groups, the success and failure log examples, the failure reasons).
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { type CloudWatchLogsEvent, cloudWatchLogsEvent } from '../aws-events.js';
+import type { DeliveryOutcome, OutcomeByDestination } from '../callbacks.js';
 import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '../emulator.js';
 
 /** Test credentials an emulator checks signatures against. */
@@ -222,6 +226,66 @@ export interface SnsEmulatorOptions {
   readonly region?: string;
   /** Verify the access key and the SigV4 signature against these. Default: check the header's shape and service only. */
   readonly credentials?: AwsTestCredentials;
+  /** Where each accepted SMS ends up, as its delivery-status log tells (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
+  /** The account in the log group names. Default `123456789012`. */
+  readonly accountId?: string;
+}
+
+export interface SnsEmulator extends Emulator {
+  /**
+   * The CloudWatch Logs subscription events SNS would deliver for every SMS accepted so far
+   * (delivery-status logging on, success sample rate 100 %): one event for the
+   * `sns/<region>/<account>/DirectPublishToPhoneNumber` group with the successes, one for
+   * `…/Failure` with the failures, each present only when it has a log.
+   */
+  receiptEvents(): CloudWatchLogsEvent[];
+}
+
+/** An SMS the emulator accepted, kept to write its delivery-status log. */
+interface AcceptedSms {
+  readonly messageId: string;
+  readonly to: string;
+  readonly smsType: string;
+  readonly region: string;
+  readonly publishedAt: number;
+}
+
+// Each outcome as a log says it: status and `providerResponse` from the guide's list. SNS
+// documents no expiry reason, so an expired SMS gets the reason for an unanswered attempt.
+const LOGGED_OUTCOME: Record<DeliveryOutcome, { status: 'SUCCESS' | 'FAILURE'; providerResponse: string }> = {
+  delivered: { status: 'SUCCESS', providerResponse: 'Message has been accepted by phone carrier' },
+  undelivered: { status: 'FAILURE', providerResponse: 'Phone is currently unreachable/unavailable' },
+  failed: { status: 'FAILURE', providerResponse: 'Invalid phone number' },
+  expired: { status: 'FAILURE', providerResponse: 'Unknown error attempting to reach phone' },
+};
+
+/**
+ * The delivery-status log SNS writes for one SMS, as in the guide's examples (the destination
+ * is there in full, as in real logs: readers must not log it).
+ *
+ * @example `JSON.parse(snsDeliveryLog({ messageId, to: '+14155550100' }, 'undelivered')).status // 'FAILURE'`
+ */
+export function snsDeliveryLog(
+  sms: { readonly messageId: string; readonly to: string; readonly smsType?: string; readonly publishedAt?: number },
+  outcome: DeliveryOutcome,
+): string {
+  const { status, providerResponse } = LOGGED_OUTCOME[outcome];
+  const timestamp = new Date(sms.publishedAt ?? Date.now()).toISOString().replace('T', ' ').replace('Z', '');
+  return JSON.stringify({
+    notification: { messageId: sms.messageId, timestamp },
+    delivery: {
+      mnc: 0,
+      destination: sms.to,
+      priceInUSD: 0.00645,
+      smsType: sms.smsType ?? 'Transactional',
+      mcc: 0,
+      providerResponse,
+      dwellTimeMs: 599,
+      dwellTimeMsUntilDeviceAck: 1344,
+    },
+    status,
+  });
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -242,8 +306,10 @@ const DATA_TYPES = /^(String|Number|Binary|String\.Array)(\..+)?$/;
  * sns.enqueue(snsError('Throttling'));
  * ```
  */
-export async function startSnsEmulator(options: SnsEmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator((request) => {
+export async function startSnsEmulator(options: SnsEmulatorOptions = {}): Promise<SnsEmulator> {
+  const { outcome = () => 'delivered', accountId = '123456789012' } = options;
+  let accepted: AcceptedSms[] = [];
+  const emulator = await startEmulator((request) => {
     const auth = verifyAwsSigV4(request, { service: 'sns', region: options.region, credentials: options.credentials });
     if ('kind' in auth) {
       const code = {
@@ -305,7 +371,31 @@ export async function startSnsEmulator(options: SnsEmulatorOptions = {}): Promis
     if (maxPrice && (maxPrice.dataType !== 'Number' || !Number.isFinite(Number(maxPrice.stringValue)))) {
       return snsError('InvalidParameter', 'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.MaxPrice must be a Number');
     }
-    return snsPublishResponse();
+    const messageId = randomUUID();
+    accepted.push({
+      messageId,
+      to: input.phoneNumber,
+      smsType: smsType?.stringValue ?? 'Transactional',
+      region: auth.region,
+      publishedAt: Date.now(),
+    });
+    return snsPublishResponse(messageId);
+  });
+  const reset = emulator.reset.bind(emulator);
+  return Object.assign(emulator, {
+    reset() {
+      reset();
+      accepted = [];
+    },
+    receiptEvents() {
+      const groups = new Map<string, string[]>();
+      for (const sms of accepted) {
+        const result = outcome(sms.to);
+        const group = `sns/${sms.region}/${accountId}/DirectPublishToPhoneNumber${result === 'delivered' ? '' : '/Failure'}`;
+        groups.set(group, [...(groups.get(group) ?? []), snsDeliveryLog(sms, result)]);
+      }
+      return [...groups].map(([group, logs]) => cloudWatchLogsEvent(group, logs));
+    },
   });
 }
 
