@@ -12,37 +12,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceDirs } from './publishing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file) => readFileSync(join(root, file), 'utf8');
 const EXACT = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'];
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
-
-/** Workspace package directories, as pnpm-workspace.yaml lists them (plain `dir/*` and `dir` entries). */
-function workspaceDirs() {
-  const globs = [];
-  let inPackages = false;
-  for (const line of read('pnpm-workspace.yaml').split('\n')) {
-    if (/^packages:\s*$/.test(line)) inPackages = true;
-    else if (/^\S/.test(line)) inPackages = false;
-    else if (inPackages) {
-      const match = /^\s+-\s+['"]?([^'"#]+?)['"]?\s*$/.exec(line);
-      if (match) globs.push(match[1]);
-    }
-  }
-  const dirs = ['.'];
-  for (const glob of globs) {
-    if (glob.endsWith('/*')) {
-      const parent = glob.slice(0, -2);
-      if (!existsSync(join(root, parent))) continue;
-      for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
-        if (entry.isDirectory() && existsSync(join(root, parent, entry.name, 'package.json'))) dirs.push(`${parent}/${entry.name}`);
-      }
-    } else if (existsSync(join(root, glob, 'package.json'))) dirs.push(glob);
-  }
-  return dirs.sort();
-}
 
 /** `allowBuilds:` of pnpm-workspace.yaml: package name → true (approved) / false (denied). */
 function allowBuilds() {
@@ -157,7 +133,8 @@ export function checkSupplyChain() {
   if (!/^pnpm@\d+\.\d+\.\d+$/.test(packageManager ?? '')) problems.push(`packageManager is not an exact pnpm version: ${packageManager}`);
 
   const lockfile = readLockfile();
-  const dirs = workspaceDirs();
+  // The root manifest's dependencies are pinned and locked like every package's.
+  const dirs = ['.', ...workspaceDirs()];
   const unpinned = [];
   const lockfileMismatches = [];
   for (const dir of dirs) {

@@ -10,6 +10,12 @@ import type { Logger } from './provider.js';
 /** Where a message ended up, in one vocabulary for every provider. */
 export type DeliveryState = 'delivered' | 'undelivered' | 'failed' | 'expired' | 'unknown';
 
+/**
+ * A provider's status words → the vocabulary, as each adapter's receipts part tabulates them;
+ * `final: false` for a step before the carrier's answer (queued, sent), which is not counted.
+ */
+export type ProviderStatuses = Readonly<Record<string, { readonly state: DeliveryState; readonly final: boolean }>>;
+
 /** One status report from a provider, read into the project's vocabulary. */
 export interface DeliveryReceipt {
   /** The adapter id (`twilio`), as in `SendReceipt.provider`. */

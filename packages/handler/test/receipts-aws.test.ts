@@ -1,4 +1,5 @@
-import type { DeliveryLedger, DeliveryReceipt, SentMessageRecord } from '@cognito-sms/core/receipts';
+import type { DeliveryLedger } from '@cognito-sms/core/receipts';
+import { createMemoryDeliveryLedger } from '@cognito-sms/receipts/memory';
 import { cloudWatchLogsEvent, cognitoEvent, snsEvent } from '@cognito-sms/testkit';
 import { type EndUserMessagingEmulator, startEndUserMessagingEmulator } from '@cognito-sms/testkit/emulators/end-user-messaging';
 import { type SnsEmulator, startSnsEmulator } from '@cognito-sms/testkit/emulators/sns';
@@ -14,24 +15,6 @@ const DELIVERED_TO = '+447700900123';
 const UNDELIVERED_TO = '+33612345678';
 const CREDENTIALS = { accessKeyId: 'AKIDHARNESS', secretAccessKey: 'harness-secret' };
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:cognito-sms-events';
-
-/** A ledger that keeps sends in a map, the way the sender and the receipts function share one. */
-function mapLedger(): DeliveryLedger {
-  const records = new Map<string, SentMessageRecord>();
-  const settled = new Set<string>();
-  return {
-    async recordSent(record) {
-      records.set(`${record.provider}:${record.messageId}`, record);
-    },
-    async settle(receipt: DeliveryReceipt) {
-      const key = `${receipt.provider}:${receipt.messageId}`;
-      const first = !settled.has(key);
-      settled.add(key);
-      const sent = records.get(key);
-      return sent ? { first, sent } : { first };
-    },
-  };
-}
 
 /** Sends a sign-up code to `to` through `env`'s provider and records it in the ledger as the sender will. */
 async function sendCode(env: Record<string, string>, to: string, ledger: DeliveryLedger, country: string | undefined) {
@@ -79,7 +62,7 @@ describe('Receipts function: SNS SMS delivery-status logs through CloudWatch Log
 
   it('counts each code sent through SNS once, delivered or undelivered, by country and trigger, with its latency', async () => {
     // Prepare: two codes sent through the adapter against the emulator.
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const delivered = await sendCode({ SMS_PROVIDER: 'sns' }, DELIVERED_TO, ledger, 'GB');
     const undelivered = await sendCode({ SMS_PROVIDER: 'sns' }, UNDELIVERED_TO, ledger, 'FR');
     const receipts = await createReceiptsHandler(h.env({ SMS_PROVIDER: 'sns' }), { ledger });
@@ -154,7 +137,7 @@ describe('Receipts function: End User Messaging events through SNS', () => {
 
   it('counts the final event of each code once, the country from the event when the ledger has none, the pending step not at all', async () => {
     // Prepare
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const delivered = await sendCode(env, DELIVERED_TO, ledger, undefined);
     const expired = await sendCode(env, UNDELIVERED_TO, ledger, 'FR');
     const receipts = await createReceiptsHandler(h.env(env), { ledger });
@@ -179,7 +162,7 @@ describe('Receipts function: End User Messaging events through SNS', () => {
   });
 
   it('emits no event for a message sent without a configuration set, as AWS does not', async () => {
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     await sendCode({ SMS_PROVIDER: 'end-user-messaging' }, DELIVERED_TO, ledger, 'GB');
     expect(eum.receiptEvents()).toEqual([]);
   });

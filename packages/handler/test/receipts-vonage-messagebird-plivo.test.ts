@@ -1,7 +1,8 @@
 // Round trips for Vonage, MessageBird and Plivo receipts: the sender sends through the adapter
 // to the provider's emulator with SMS_RECEIPTS_URL set, the emulator calls the loopback function
 // URL back as the provider does (signed), and the receipts function verifies and counts it.
-import type { DeliveryLedger, DeliveryReceipt, SentMessageRecord } from '@cognito-sms/core/receipts';
+import type { DeliveryLedger } from '@cognito-sms/core/receipts';
+import { createMemoryDeliveryLedger } from '@cognito-sms/receipts/memory';
 import { cognitoEvent, DEFAULT_PHONE_NUMBER, type FunctionUrl, startFunctionUrl } from '@cognito-sms/testkit';
 import { type MessageBirdEmulator, startMessageBirdEmulator } from '@cognito-sms/testkit/emulators/messagebird';
 import { startVonageEmulator, type VonageEmulator } from '@cognito-sms/testkit/emulators/vonage';
@@ -22,24 +23,6 @@ afterEach(async () => {
   url = undefined;
   for (const emulator of emulators.splice(0)) await emulator.close();
 });
-
-/** A ledger that keeps sends in a map, the way the sender and the receipts function share one. */
-function mapLedger(): DeliveryLedger {
-  const records = new Map<string, SentMessageRecord>();
-  const settled = new Set<string>();
-  return {
-    async recordSent(record) {
-      records.set(`${record.provider}:${record.messageId}`, record);
-    },
-    async settle(receipt: DeliveryReceipt) {
-      const key = `${receipt.provider}:${receipt.messageId}`;
-      const first = !settled.has(key);
-      settled.add(key);
-      const sent = records.get(key);
-      return sent ? { first, sent } : { first };
-    },
-  };
-}
 
 /** Serves a receipts handler on a loopback function URL; SMS_RECEIPTS_URL is that URL. */
 async function serveReceipts(create: (receiptsUrl: string) => Promise<ReceiptsHandler>): Promise<FunctionUrl> {
@@ -94,7 +77,7 @@ describe('Receipts round trip: Vonage delivery receipts', () => {
       // Prepare
       const vonage = await startVonageEmulator({ dlrMethod, signatureMethod, outcome: () => outcome });
       emulators.push(vonage);
-      const ledger = mapLedger();
+      const ledger = createMemoryDeliveryLedger();
       const env = (receiptsUrl: string) => vonageEnv(vonage, { SMS_RECEIPTS_URL: receiptsUrl, VONAGE_SIGNATURE_METHOD: signatureMethod });
       const receipts = await serveReceipts((receiptsUrl) => createReceiptsHandler(env(receiptsUrl), { ledger }));
 
@@ -116,7 +99,7 @@ describe('Receipts round trip: Vonage delivery receipts', () => {
     // Prepare
     const vonage = await startVonageEmulator();
     emulators.push(vonage);
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const receipts = await serveReceipts((receiptsUrl) =>
       createReceiptsHandler(vonageEnv(vonage, { SMS_RECEIPTS_URL: receiptsUrl, VONAGE_SIGNATURE_SECRET: 'another-secret' }), { ledger }),
     );
@@ -152,7 +135,7 @@ describe('Receipts round trip: Plivo message status callbacks', () => {
       // Prepare
       const plivo = await startPlivoEmulator({ outcome: () => outcome });
       emulators.push(plivo);
-      const ledger = mapLedger();
+      const ledger = createMemoryDeliveryLedger();
       const receipts = await serveReceipts((receiptsUrl) =>
         createReceiptsHandler(plivoEnv(plivo, { SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
       );
@@ -176,7 +159,7 @@ describe('Receipts round trip: Plivo message status callbacks', () => {
     // Prepare
     const plivo = await startPlivoEmulator();
     emulators.push(plivo);
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const receipts = await serveReceipts((receiptsUrl) =>
       createReceiptsHandler(plivoEnv(plivo, { SMS_RECEIPTS_URL: receiptsUrl, PLIVO_AUTH_TOKEN: 'another-auth-token-0000000000000' }), {
         ledger,
@@ -213,7 +196,7 @@ describe('Receipts round trip: MessageBird status reports', () => {
       // Prepare
       const messagebird = await startMessageBirdEmulator({ outcome: () => outcome });
       emulators.push(messagebird);
-      const ledger = mapLedger();
+      const ledger = createMemoryDeliveryLedger();
       const receipts = await serveReceipts((receiptsUrl) =>
         createReceiptsHandler(messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receiptsUrl }), { ledger }),
       );
@@ -240,7 +223,7 @@ describe('Receipts round trip: MessageBird status reports', () => {
     // Prepare
     const messagebird = await startMessageBirdEmulator();
     emulators.push(messagebird);
-    const ledger = mapLedger();
+    const ledger = createMemoryDeliveryLedger();
     const receipts = await serveReceipts((receiptsUrl) =>
       createReceiptsHandler(
         messageBirdEnv(messagebird, { SMS_RECEIPTS_URL: receiptsUrl, MESSAGEBIRD_SIGNING_KEY: 'another-signing-key' }),

@@ -9,7 +9,7 @@
 // function through the topic is the authentication.
 
 import { scrubProviderText } from '@cognito-sms/core/provider';
-import { type DeliveryReceipt, type DeliveryState, defineReceipts, malformed } from '@cognito-sms/core/receipts';
+import { type DeliveryReceipt, defineReceipts, malformed, type ProviderStatuses } from '@cognito-sms/core/receipts';
 import * as z from 'zod';
 
 /**
@@ -21,7 +21,7 @@ import * as z from 'zod';
  *
  * @example `END_USER_MESSAGING_EVENTS.TEXT_UNREACHABLE // { state: 'undelivered', final: true }`
  */
-export const END_USER_MESSAGING_EVENTS: Readonly<Record<string, { readonly state: DeliveryState; readonly final: boolean }>> = {
+export const END_USER_MESSAGING_EVENTS: ProviderStatuses = {
   TEXT_QUEUED: { state: 'unknown', final: false },
   TEXT_PENDING: { state: 'unknown', final: false },
   TEXT_SENT: { state: 'unknown', final: false },

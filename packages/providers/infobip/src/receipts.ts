@@ -7,9 +7,9 @@
 import { secretString } from '@cognito-sms/core/provider';
 import {
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   parseReceiptTime,
   ReceiptRejectedError,
   receiptJson,
@@ -21,7 +21,7 @@ import * as z from 'zod';
  * `status.groupName` → the vocabulary ("Response status and error codes": groups 1 PENDING,
  * 2 UNDELIVERABLE, 3 DELIVERED, 4 EXPIRED, 5 REJECTED).
  */
-export const INFOBIP_STATUS_GROUPS: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const INFOBIP_STATUS_GROUPS: ProviderStatuses = {
   PENDING: { state: 'unknown', final: false },
   UNDELIVERABLE: { state: 'undelivered', final: true },
   DELIVERED: { state: 'delivered', final: true },

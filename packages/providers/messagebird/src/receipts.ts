@@ -16,9 +16,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { secretString } from '@cognito-sms/core/provider';
 import {
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   parseReceiptTime,
   ReceiptRejectedError,
   type ReceiptRequest,
@@ -32,7 +32,7 @@ import * as z from 'zod';
  * `status` of a report → the vocabulary (the SMS API's recipient statuses). `scheduled`, `sent`
  * and `buffered` come before the carrier's answer.
  */
-export const MESSAGEBIRD_STATUSES: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const MESSAGEBIRD_STATUSES: ProviderStatuses = {
   scheduled: { state: 'unknown', final: false },
   sent: { state: 'unknown', final: false },
   buffered: { state: 'unknown', final: false },

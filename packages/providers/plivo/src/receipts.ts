@@ -18,9 +18,9 @@ import { createHmac } from 'node:crypto';
 import { secretString } from '@cognito-sms/core/provider';
 import {
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   ReceiptRejectedError,
   receiptParams,
   requireHeader,
@@ -32,7 +32,7 @@ import * as z from 'zod';
  * `Status` → the vocabulary (the callback reference; `rejected` in its older edition).
  * `queued` and `sent` come before the carrier's delivery report.
  */
-export const PLIVO_STATUSES: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const PLIVO_STATUSES: ProviderStatuses = {
   queued: { state: 'unknown', final: false },
   sent: { state: 'unknown', final: false },
   delivered: { state: 'delivered', final: true },

@@ -12,9 +12,9 @@ import { secretString } from '@cognito-sms/core/provider';
 import {
   assertFresh,
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   parseReceiptTime,
   ReceiptRejectedError,
   receiptJson,
@@ -27,7 +27,7 @@ import * as z from 'zod';
  * Delivery report `status` → the vocabulary ("Delivery report statuses", SMS API reference).
  * Sinch writes them capitalised (`Delivered`) in callbacks; read without regard to case.
  */
-export const SINCH_STATUSES: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const SINCH_STATUSES: ProviderStatuses = {
   queued: { state: 'unknown', final: false },
   dispatched: { state: 'unknown', final: false },
   delivered: { state: 'delivered', final: true },

@@ -12,9 +12,9 @@ import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import {
   assertFresh,
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   parseReceiptTime,
   ReceiptRejectedError,
   receiptJson,
@@ -26,7 +26,7 @@ import * as z from 'zod';
  * `to[].status` → the vocabulary: every value of the SDK's `OutboundMessagePayload.To.status`
  * (the Messages API reference). `final: false` for the steps before the carrier's answer.
  */
-export const TELNYX_STATUSES: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const TELNYX_STATUSES: ProviderStatuses = {
   scheduled: { state: 'unknown', final: false },
   queued: { state: 'unknown', final: false },
   sending: { state: 'unknown', final: false },

@@ -7,9 +7,9 @@
 import { secretString } from '@cognito-sms/core/provider';
 import {
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   ReceiptRejectedError,
   type ReceiptRequest,
   receiptParams,
@@ -22,7 +22,7 @@ import * as z from 'zod';
  * `MessageStatus` → the vocabulary (twilio.com/docs/messaging/api/message-resource#message-status-values).
  * `final: false` for the steps before the carrier's answer.
  */
-export const TWILIO_STATUSES: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const TWILIO_STATUSES: ProviderStatuses = {
   accepted: { state: 'unknown', final: false },
   scheduled: { state: 'unknown', final: false },
   queued: { state: 'unknown', final: false },

@@ -16,9 +16,9 @@ import { secretString } from '@cognito-sms/core/provider';
 import {
   assertFresh,
   type DeliveryReceipt,
-  type DeliveryState,
   defineReceipts,
   malformed,
+  type ProviderStatuses,
   ReceiptRejectedError,
   type ReceiptRequest,
   receiptJson,
@@ -31,7 +31,7 @@ import * as z from 'zod';
  * DLR `status` → the vocabulary (the schema's `x-possible-values`). `accepted` and `buffered`
  * come before the carrier's answer; `unknown` is Vonage's last word when the carrier gave none.
  */
-export const VONAGE_DLR_STATUSES: Readonly<Record<string, { state: DeliveryState; final: boolean }>> = {
+export const VONAGE_DLR_STATUSES: ProviderStatuses = {
   accepted: { state: 'unknown', final: false },
   buffered: { state: 'unknown', final: false },
   delivered: { state: 'delivered', final: true },
