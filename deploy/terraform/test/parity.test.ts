@@ -49,8 +49,7 @@ const defaults: Conditions = {
   'var.user_pool_in_this_configuration': true,
   'var.kms_key_arn == null': true,
   'length(var.secret_arns) > 0': true,
-  'local.state_table_arn == null': false,
-  'local.state_table_name == null': false,
+  'local.state_table_enabled': true,
   'local.guard_on': true,
   'var.guard': true,
   'var.receipts': true,
@@ -75,7 +74,7 @@ const scenarios: Scenario[] = [
     name: 'no state table',
     samePool: true,
     props: { stateTable: false },
-    conditions: { ...defaults, 'local.state_table_arn == null': true, 'local.state_table_name == null': true, 'local.guard_on': false },
+    conditions: { ...defaults, 'local.state_table_enabled': false, 'local.guard_on': false },
   },
   { name: 'receipts off', samePool: true, props: { receipts: false }, conditions: { ...defaults, 'var.receipts': false } },
 ];
@@ -193,8 +192,8 @@ const tfValue =
     if (expression === '${local.cognito_source_arn}') return cognitoSourceArn(conditions);
     const local = /^\$\{local\.(\w+)\}$/.exec(expression)?.[1];
     if (local && Array.isArray(locals[local])) return locals[local];
-    if (expression === '${local.state_table_arn == null ? [] : [local.state_table_arn]}') {
-      return conditions['local.state_table_arn == null'] ? [] : ['{state_table_arn}'];
+    if (expression === '${local.state_table_enabled ? [local.state_table_arn] : []}') {
+      return conditions['local.state_table_enabled'] ? ['{state_table_arn}'] : [];
     }
     return tfText(expression);
   };
@@ -273,7 +272,7 @@ describe.each(scenarios)('Terraform module = CDK construct: $name', (scenario) =
   it('has the state table (partition key id, TTL expiration, on demand, encrypted) when the construct has it', () => {
     const tables = resourcesOfType(cdk, 'AWS::DynamoDB::Table');
     const tf = blockOf(module, 'resource', 'aws_dynamodb_table', 'state');
-    const expectedTables = conditions['local.state_table_arn == null'] ? 0 : 1;
+    const expectedTables = conditions['local.state_table_enabled'] ? 1 : 0;
     expect(tables).toHaveLength(expectedTables);
     // With no existing_state_table_arn, the table is created exactly when the scenario has one.
     expect(tf.count).toBe('${local.create_state_table ? 1 : 0}');
@@ -405,6 +404,32 @@ describe('Terraform module: the rest of what the construct sets', () => {
       policyDocumentStatements(blockOf(module, 'data', 'aws_iam_policy_document', 'failed_invocations'), defaults, tfValue(defaults)),
       (cdk.symbolize(queuePolicy?.Properties.PolicyDocument.Statement) as Json[]).map(cfnStatement),
     );
+  });
+
+  it('branches every count and dynamic block only on conditions known at plan time (an unknown count fails the plan)', () => {
+    // The scenarios' conditions are variables and locals computed from variables only.
+    const planKnown = Object.keys(defaults);
+    expect(
+      planKnown.every((c) => /^(var\.\w+ == null|length\(var\.\w+\) > 0|var\.\w+|local\.(state_table_enabled|guard_on))$/.test(c)),
+    ).toBe(true);
+    expect(locals.state_table_enabled).toBe('${var.existing_state_table_arn != null || var.create_state_table}');
+    expect(locals.guard_on).toBe('${var.guard && local.state_table_enabled}');
+    const conditionals: unknown[] = [];
+    for (const kind of ['resource', 'data'] as const) {
+      for (const byName of Object.values(module[kind] as Record<string, Record<string, Json[]>>)) {
+        for (const [block] of Object.values(byName)) {
+          if (block.count !== undefined) conditionals.push(block.count);
+          for (const dynamic of Object.values((block.dynamic ?? {}) as Record<string, Json[]>))
+            conditionals.push(...dynamic.map((d) => d.for_each));
+        }
+      }
+    }
+    expect(conditionals.length).toBeGreaterThan(10);
+    // create_state_table and create_guard_key are themselves made of plan-known values.
+    const known = { ...defaults, 'local.create_state_table': true, 'local.create_guard_key': true };
+    for (const expression of conditionals) expect(() => isPresent(expression, known), String(expression)).not.toThrow();
+    expect(locals.create_state_table).toBe('${var.existing_state_table_arn == null && var.create_state_table}');
+    expect(locals.create_guard_key).toBe('${local.guard_on && var.guard_hash_key_secret_arn == null}');
   });
 
   it("names the construct's constants: reserved variables, table actions, Cognito's principal", () => {

@@ -22,7 +22,7 @@ locals {
   receipts_environment = ["SMS_RECEIPTS_URL"]
   managed_environment = concat(
     local.reserved_environment,
-    local.state_table_name == null ? [] : local.state_environment,
+    local.state_table_enabled ? local.state_environment : [],
     var.receipts ? local.receipts_environment : [],
   )
 
@@ -34,7 +34,7 @@ locals {
     },
     # A pool of this configuration names the function, so the function cannot name the pool.
     var.user_pool_in_this_configuration ? {} : { COGNITO_USER_POOL_IDS = var.user_pool_id },
-    local.state_table_name == null ? {} : { SMS_IDEMPOTENCY_TABLE = local.state_table_name },
+    local.state_table_enabled ? { SMS_IDEMPOTENCY_TABLE = local.state_table_name } : {},
     local.guard_on ? { SMS_GUARD_TABLE = local.state_table_name, SMS_GUARD_HASH_KEY = local.guard_hash_key_arn } : {},
     var.guard ? {} : { SMS_GUARD = "off" },
     # The sender records each send in the ledger on SMS_IDEMPOTENCY_TABLE, where receipts settle it.

@@ -22,7 +22,7 @@ locals {
     local.receipts_provider_environment,
     { SMS_PROVIDER = local.sms_provider },
     # The delivery ledger: the same table and variable the sender records its sends under.
-    local.state_table_name == null ? {} : { SMS_IDEMPOTENCY_TABLE = local.state_table_name },
+    local.state_table_enabled ? { SMS_IDEMPOTENCY_TABLE = local.state_table_name } : {},
     # Without it the function rebuilds the signed URL from the Host header: naming its own URL
     # here would make the function depend on itself.
     var.receipts_public_url == null ? {} : { SMS_RECEIPTS_URL = var.receipts_public_url },
@@ -77,7 +77,7 @@ data "aws_iam_policy_document" "receipts" {
     }
   }
   dynamic "statement" {
-    for_each = local.state_table_arn == null ? [] : [1]
+    for_each = local.state_table_enabled ? [1] : []
     content {
       sid       = "SettleReceipts"
       effect    = "Allow"

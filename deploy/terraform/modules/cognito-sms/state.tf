@@ -1,14 +1,17 @@
 # ---- Duplicate suppression's and the fraud guard's table (issues 9 and 10) ----------------------
 
 locals {
-  create_state_table = var.existing_state_table_arn == null && var.create_state_table
-  state_table_arn    = var.existing_state_table_arn != null ? var.existing_state_table_arn : (local.create_state_table ? aws_dynamodb_table.state[0].arn : null)
+  # Counts branch on these booleans only: they are known at plan time, unlike the ARN of a table
+  # this apply creates.
+  state_table_enabled = var.existing_state_table_arn != null || var.create_state_table
+  create_state_table  = var.existing_state_table_arn == null && var.create_state_table
+  state_table_arn     = !local.state_table_enabled ? null : (local.create_state_table ? aws_dynamodb_table.state[0].arn : var.existing_state_table_arn)
   # arn:…:table/<name>
-  state_table_name = local.state_table_arn == null ? null : element(split("/", local.state_table_arn), 1)
+  state_table_name = !local.state_table_enabled ? null : (local.create_state_table ? aws_dynamodb_table.state[0].name : element(split("/", var.existing_state_table_arn), 1))
 
   # Without a table the guard would count per container: the construct then leaves it to the
   # handler's defaults, and so does this module.
-  guard_on           = var.guard && local.state_table_arn != null
+  guard_on           = var.guard && local.state_table_enabled
   create_guard_key   = local.guard_on && var.guard_hash_key_secret_arn == null
   guard_hash_key_arn = !local.guard_on ? null : (local.create_guard_key ? aws_secretsmanager_secret.guard_hash_key[0].arn : var.guard_hash_key_secret_arn)
 
@@ -38,7 +41,7 @@ resource "aws_dynamodb_table" "state" {
 }
 
 resource "aws_iam_role_policy" "state" {
-  count  = local.state_table_arn == null ? 0 : 1
+  count  = local.state_table_enabled ? 1 : 0
   name   = "state"
   role   = aws_iam_role.sender.id
   policy = data.aws_iam_policy_document.state.json
@@ -49,7 +52,7 @@ data "aws_iam_policy_document" "state" {
     sid       = "StateTableRecords"
     effect    = "Allow"
     actions   = local.state_table_actions
-    resources = local.state_table_arn == null ? [] : [local.state_table_arn]
+    resources = local.state_table_enabled ? [local.state_table_arn] : []
   }
 }
 
