@@ -3,7 +3,7 @@ variable "name" {
   type        = string
   default     = "cognito-sms"
   validation {
-    condition     = can(regex("^[A-Za-z0-9-_]{1,40}$", var.name))
+    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.name))
     error_message = "name must be 1 to 40 letters, digits, - or _ (it prefixes function and role names)."
   }
 }
