@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   attachTriggerCommand,
   COGNITO_SERVICE_PRINCIPAL,
@@ -488,3 +489,17 @@ describe('Terraform example: a new pool wired to the module', () => {
 function omit<T extends Record<string, unknown>>(object: T, key: string): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([k]) => k !== key)) as Partial<T>;
 }
+
+describe('Terraform docs', () => {
+  it('describe every variable and output of the module in docs/deploy.md and in the module itself', () => {
+    const docs = readFileSync(new URL('../../../docs/deploy.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('\n## Terraform\n'));
+    expect(section.length).toBeGreaterThan(1000);
+    for (const kind of ['variable', 'output'] as const) {
+      for (const [name, [block]] of Object.entries(module[kind] as Record<string, Json[]>)) {
+        expect(section, `${kind} ${name}`).toContain(`\`${name}\``);
+        expect(String(block.description ?? ''), `${kind} ${name}`).not.toBe('');
+      }
+    }
+  });
+});
