@@ -16,8 +16,9 @@
 //    that depends on the installed @cognito-sms/core only; builds the adapter and type-checks
 //    the app's tests against the installed types.
 // 4. Runs the app's tests with vitest (scripts/consumer-app/test): a CDK app synthesised with
-//    CognitoSmsSender, the installed handler against the testkit's loopback KMS and emulators,
-//    and the adapter through the installed testkit's conformance suite.
+//    CognitoSmsSender, the SAM template the handler ships, the installed handler against the
+//    testkit's loopback KMS and emulators, and the adapter through the installed testkit's
+//    conformance suite.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

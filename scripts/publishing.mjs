@@ -161,7 +161,8 @@ export function tarballProblems(files, extraFiles) {
   const problems = [];
   for (const path of files.keys()) {
     if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(path)) problems.push(`holds a test file: ${path}`);
-    else if (!ALLOWED.test(path) && !extraFiles.includes(path)) problems.push(`holds ${path} (only built JS, .d.ts, README, LICENSE)`);
+    else if (!ALLOWED.test(path) && !extraFiles.some((entry) => path === entry || path.startsWith(`${entry}/`)))
+      problems.push(`holds ${path} (only built JS, .d.ts, README, LICENSE)`);
   }
   for (const required of ['package.json', 'README.md', 'LICENSE']) if (!files.has(required)) problems.push(`has no ${required}`);
   const manifestText = files.get('package.json')?.toString('utf8') ?? '{}';

@@ -1,6 +1,6 @@
 // Bundles the Lambda entry with esbuild: one ESM file per entry plus one chunk per provider,
 // so a cold start loads only the adapters that SMS_PROVIDER names.
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 await rm('dist', { recursive: true, force: true });
@@ -34,6 +34,16 @@ const result = await build({
 // dist/ is a Lambda asset as it stands (the CDK construct's default outside this repository):
 // Lambda reads index.js and receipts.js as ES modules only with this beside them.
 await writeFile('dist/package.json', '{ "type": "module" }\n');
+
+// The SAM template ships in the package, its CodeUri on this dist/: `npm i @cognito-sms/handler`
+// then `sam deploy -t node_modules/@cognito-sms/handler/sam/template.yaml` needs no clone.
+const REPOSITORY_CODE_URI = 'CodeUri: ../../packages/handler/dist-lambda/all.zip';
+const samTemplate = await readFile('../../deploy/sam/template.yaml', 'utf8');
+if (samTemplate.split(REPOSITORY_CODE_URI).length !== 3) {
+  throw new Error(`deploy/sam/template.yaml must name "${REPOSITORY_CODE_URI}" for both functions`);
+}
+await mkdir('sam', { recursive: true });
+await writeFile('sam/template.yaml', samTemplate.replaceAll(REPOSITORY_CODE_URI, 'CodeUri: ../dist'));
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
 console.log(

@@ -125,4 +125,9 @@ describe('Function: tarballProblems', () => {
     const tarball = files({ ...clean, 'dynalite-server.cjs': '', 'notes.txt': '' });
     expect(tarballProblems(tarball, ['dynalite-server.cjs']).problems).toEqual(['holds notes.txt (only built JS, .d.ts, README, LICENSE)']);
   });
+
+  it('allows the files under a directory that `files` lists, and not a sibling that shares its prefix', () => {
+    const tarball = files({ ...clean, 'sam/template.yaml': '', 'samples/notes.txt': '' });
+    expect(tarballProblems(tarball, ['sam']).problems).toEqual(['holds samples/notes.txt (only built JS, .d.ts, README, LICENSE)']);
+  });
 });
