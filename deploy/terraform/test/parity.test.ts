@@ -503,3 +503,42 @@ describe('Terraform docs', () => {
     }
   });
 });
+
+/** Every `var.x`, `local.x`, `data.t.n` and `aws_t.n` a configuration's expressions name. */
+function references(configuration: Json): Set<string> {
+  const found = new Set<string>();
+  const text = JSON.stringify(configuration);
+  for (const [, expression] of text.matchAll(/\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)) {
+    // String literals inside expressions are not references.
+    const code = String(expression).replace(/\\"(?:[^"\\]|\\[^"])*\\"/g, '""');
+    for (const [reference] of code.matchAll(/\b(?:var|local|module)\.\w+|\bdata\.\w+\.\w+|\baws_\w+\.\w+/g)) found.add(reference);
+  }
+  return found;
+}
+
+function declared(configuration: Json): Set<string> {
+  const names = new Set<string>();
+  for (const name of Object.keys(configuration.variable ?? {})) names.add(`var.${name}`);
+  for (const name of Object.keys(localsOf(configuration))) names.add(`local.${name}`);
+  for (const name of Object.keys(configuration.module ?? {})) names.add(`module.${name}`);
+  for (const [type, byName] of Object.entries((configuration.resource ?? {}) as Record<string, object>)) {
+    for (const name of Object.keys(byName)) names.add(`${type}.${name}`);
+  }
+  for (const [type, byName] of Object.entries((configuration.data ?? {}) as Record<string, object>)) {
+    for (const name of Object.keys(byName)) names.add(`data.${type}.${name}`);
+  }
+  return names;
+}
+
+describe('Terraform references', () => {
+  it.each([
+    ['the module', () => module],
+    ['the example', () => example],
+  ])('%s names only variables, locals, resources and data sources it declares, and uses every variable and local', (_, configuration) => {
+    const used = references(configuration());
+    const known = declared(configuration());
+    expect([...used].filter((reference) => !known.has(reference))).toEqual([]);
+    expect([...known].filter((name) => /^(var|local)\./.test(name) && !used.has(name))).toEqual([]);
+    expect(used.size).toBeGreaterThan(5);
+  });
+});
