@@ -5,4 +5,5 @@ export default [
   'packages/providers/*/vitest.config.ts',
   'examples/*/vitest.config.ts',
   'scripts/vitest.config.ts',
+  'deploy/terraform/vitest.config.ts',
 ];

@@ -56,6 +56,6 @@ function workspacePackageJsons() {
       if (entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json'))) found.push(`${parent}/${entry.name}/package.json`);
     }
   }
-  if (existsSync(join(root, 'bench', 'package.json'))) found.push('bench/package.json');
+  for (const dir of ['bench', 'deploy/terraform']) if (existsSync(join(root, dir, 'package.json'))) found.push(`${dir}/package.json`);
   return found.sort();
 }

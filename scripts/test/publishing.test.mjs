@@ -46,6 +46,8 @@ describe('Function: packageProblems', () => {
       expect.arrayContaining(['@cognito-sms/core', '@cognito-sms/handler', '@cognito-sms/cdk', '@cognito-sms/testkit']),
     );
     expect(names).not.toContain('@cognito-sms/demo');
+    // deploy/terraform is a workspace package only for its tests.
+    expect(names).not.toContain('@cognito-sms/terraform');
     expect(names.every((name) => !name.startsWith('@example/'))).toBe(true);
   });
 
