@@ -172,6 +172,10 @@ const containerEnv = (id, extra = {}) => ({
   VONAGE_SIGNATURE_SECRET: 'bench-vonage-signature-secret',
   MESSAGEBIRD_SIGNING_KEY: 'bench-messagebird-signing-key',
   PLIVO_AUTH_TOKEN: 'bench-plivo-auth-token',
+  INFOBIP_CALLBACK_TOKEN: 'bench-infobip-callback-token',
+  SINCH_CALLBACK_SECRET: 'bench-sinch-callback-secret',
+  // An Ed25519 public key is 32 bytes: any 32, base64.
+  TELNYX_PUBLIC_KEY: Buffer.alloc(32, 7).toString('base64'),
 });
 
 const sorted = (xs) => [...xs].sort((a, b) => a - b);

@@ -35,7 +35,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --baseline <ref>    also build the bundles of git revision <ref> (in a temporary export of its
                       tree, with its own lockfile and scripts/bundle.mjs) and measure them in the
                       same run, each in a column <provider>@<commit> next to today's; default
-                      0bcba46 (before the work of issue 15); "none" to skip
+                      0bcba46 (before the work of issue 15); "merge-base": where this branch
+                      left main (git merge-base HEAD main), i.e. before this branch's changes;
+                      "none" to skip
   --no-profile        skip the CPU profiles (init, first and warm invocations)
   --out <dir>         where results.json and the artifacts go, default bench/out
   --quick             --runs 3 --iterations 200 (a smoke run; its figures are not the issue's)`;

@@ -80,7 +80,11 @@ export async function buildBundles(ids, { from, outDir, log }) {
  * Returns `{ commit, [id]: bundle }`.
  */
 export async function buildBaselineBundles(ref, ids, { outDir, log }) {
-  const resolved = await run('git', ['rev-parse', '--verify', '--short', `${ref}^{commit}`], repoRoot);
+  // "merge-base": before this branch's own changes, where it left main.
+  const base = ref === 'merge-base' ? await run('git', ['merge-base', 'HEAD', 'main'], repoRoot) : undefined;
+  if (base && base.code !== 0) throw new Error(`--baseline merge-base: no merge base of HEAD and main (${base.output.trim()})`);
+  const revision = base ? base.output.trim() : ref;
+  const resolved = await run('git', ['rev-parse', '--verify', '--short', `${revision}^{commit}`], repoRoot);
   if (resolved.code !== 0) throw new Error(`--baseline ${ref}: not a commit of this repository (${resolved.output.trim()})`);
   const commit = resolved.output.trim();
   const tree = join(tmpdir(), `cognito-sms-bench-baseline-${commit}`);

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { Secret } from './secret.js';
+import * as z from './zod.js';
 
 /**
  * A required string setting that becomes a {@link Secret}, so a parsed configuration can be
@@ -8,10 +8,10 @@ import { Secret } from './secret.js';
  * @example `z.object({ authToken: secretString() })`
  */
 export const secretString = () =>
-  z
-    .string()
-    .min(1, 'is required')
-    .transform((value) => new Secret(value));
+  z.pipe(
+    z.string().check(z.minLength(1, 'is required')),
+    z.transform((value: string) => new Secret(value)),
+  );
 
 /**
  * The env variable that holds a provider setting: the id and the key in UPPER_SNAKE_CASE.

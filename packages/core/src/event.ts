@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { InvalidEventError } from './errors.js';
 import { quoteCapped } from './quote.js';
+import * as z from './zod.js';
 
 /** Every trigger source Cognito sends to a CustomSMSSender function. */
 export const TRIGGER_SOURCES = [
@@ -22,7 +22,7 @@ const TRIGGERS_WITHOUT_CODE: ReadonlySet<TriggerSource> = new Set(['CustomSMSSen
 /** @example `triggerCarriesCode('CustomSMSSender_SignUp') // true` */
 export const triggerCarriesCode = (trigger: TriggerSource): boolean => !TRIGGERS_WITHOUT_CODE.has(trigger);
 
-const nonEmpty = z.string().min(1, 'must be a non-empty string');
+const nonEmpty = z.string().check(z.minLength(1, 'must be a non-empty string'));
 
 /**
  * The CustomSMSSender event as Cognito sends it (`version` "1", `request.type`
@@ -39,35 +39,39 @@ export const customSmsSenderEventSchema = z
     // Cognito pool ids are at most 55 characters; the id is repeated in error messages.
     userPoolId: z
       .string()
-      .max(55, 'must be a user pool id such as "eu-west-1_AbC123" (at most 55 characters)')
-      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as "eu-west-1_AbC123"'),
+      .check(
+        z.maxLength(55, 'must be a user pool id such as "eu-west-1_AbC123" (at most 55 characters)'),
+        z.regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a user pool id such as "eu-west-1_AbC123"'),
+      ),
     userName: nonEmpty,
     callerContext: z.object({
       awsSdkVersion: z.string(),
-      clientId: z.string().nullable().optional(),
+      clientId: z.optional(z.nullable(z.string())),
     }),
     request: z.object({
       type: z.literal('customSMSSenderRequestV1', { error: 'must be "customSMSSenderRequestV1"' }),
-      code: z.string().nullable().optional(),
-      clientMetadata: z.record(z.string(), z.string()).nullable().optional(),
+      code: z.optional(z.nullable(z.string())),
+      clientMetadata: z.optional(z.nullable(z.record(z.string(), z.string()))),
       userAttributes: z.record(z.string(), z.string()),
     }),
-    response: z.unknown().optional(),
+    response: z.optional(z.unknown()),
   })
-  .superRefine((event, ctx) => {
-    const code = event.request.code;
-    if (triggerCarriesCode(event.triggerSource) && (code === null || code === undefined || code === '')) {
-      ctx.addIssue({ code: 'custom', path: ['request', 'code'], message: `is required for ${event.triggerSource}` });
-    }
-    const phone = event.request.userAttributes.phone_number;
-    if (phone === undefined || phone === '') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['request', 'userAttributes', 'phone_number'],
-        message: 'is required: it is the number the SMS goes to',
-      });
-    }
-  });
+  .check(
+    z.superRefine((event, ctx) => {
+      const code = event.request.code;
+      if (triggerCarriesCode(event.triggerSource) && (code === null || code === undefined || code === '')) {
+        ctx.addIssue({ code: 'custom', path: ['request', 'code'], message: `is required for ${event.triggerSource}` });
+      }
+      const phone = event.request.userAttributes.phone_number;
+      if (phone === undefined || phone === '') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['request', 'userAttributes', 'phone_number'],
+          message: 'is required: it is the number the SMS goes to',
+        });
+      }
+    }),
+  );
 
 /** A validated CustomSMSSender event. */
 export type CustomSmsSenderEvent = z.infer<typeof customSmsSenderEventSchema>;

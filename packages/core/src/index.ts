@@ -58,7 +58,16 @@ export type { AmbiguousErrorPolicy, AttemptDecision, Clock, DeliverOptions, Deli
 export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver, parseRetryAfter, systemClock } from './policy.js';
 export type { JsonAnswer } from './post-json.js';
 export { postJson } from './post-json.js';
-export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
+export type {
+  ConfigSchema,
+  Logger,
+  ProviderDefinition,
+  ProviderDeps,
+  SendOptions,
+  SendReceipt,
+  SmsMessage,
+  SmsProvider,
+} from './provider.js';
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
 export {

@@ -17,7 +17,16 @@ export { maskPhoneNumber } from './phone.js';
 export { parseRetryAfter } from './policy.js';
 export type { JsonAnswer } from './post-json.js';
 export { postJson } from './post-json.js';
-export type { Logger, ProviderDefinition, ProviderDeps, SendOptions, SendReceipt, SmsMessage, SmsProvider } from './provider.js';
+export type {
+  ConfigSchema,
+  Logger,
+  ProviderDefinition,
+  ProviderDeps,
+  SendOptions,
+  SendReceipt,
+  SmsMessage,
+  SmsProvider,
+} from './provider.js';
 export { defineProvider } from './provider.js';
 export type { ProviderErrorInit, Redact, TransportErrorOptions, TransportWording } from './provider-errors.js';
 export {

@@ -1,8 +1,18 @@
-import type { ZodType } from 'zod';
+import type { $ZodType, util } from 'zod/v4/core';
 import type { TriggerSource } from './event.js';
 import type { SmsEncoding } from './segments.js';
 
 /** One SMS to deliver. `body` holds the code: adapters send it and never log it. */
+/**
+ * A zod schema of either build: ours are `zod/mini` (`@cognito-sms/core/zod`), a third-party
+ * adapter may use the full `zod`. Both have these methods.
+ */
+export type ConfigSchema<C> = $ZodType<C> & {
+  // NoInfer: C comes from the schema's output type; the full zod's methods would infer it loosely.
+  parse(data: unknown): NoInfer<C>;
+  safeParse(data: unknown): util.SafeParseResult<NoInfer<C>>;
+};
+
 export interface SmsMessage {
   /** Destination, E.164. */
   readonly to: string;
@@ -81,7 +91,7 @@ export interface ProviderDeps {
  * ```ts
  * export default defineProvider({
  *   id: 'acme',
- *   config: z.object({ apiKey: secretString(), baseUrl: z.url().default('https://api.acme.test') }),
+ *   config: z.object({ apiKey: secretString(), baseUrl: z._default(z.url(), 'https://api.acme.test') }), // z from @cognito-sms/core/zod
  *   create: (config) => ({ id: 'acme', send: async (message, { signal }) => ({ provider: 'acme', messageId: '…' }) }),
  * });
  * ```
@@ -90,7 +100,7 @@ export interface ProviderDefinition<C = unknown> {
   /** Lower-case id, `[a-z][a-z0-9-]*`: what `SMS_PROVIDER` names and the env prefix. */
   readonly id: string;
   /** Configuration schema; an object whose keys become `<ID>_<KEY>` env variables. */
-  readonly config: ZodType<C>;
+  readonly config: ConfigSchema<C>;
   /** Builds the provider once per container: create clients here, not per send. */
   create(config: C, deps: ProviderDeps): SmsProvider | Promise<SmsProvider>;
 }

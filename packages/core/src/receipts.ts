@@ -2,10 +2,9 @@
 // receipts part verifies and reads one, and how a receipt finds the message it reports on.
 // Imports no SDK: the receipts function loads this and one adapter's `./receipts` subpath only.
 import { timingSafeEqual } from 'node:crypto';
-import type { ZodType } from 'zod';
 import { CognitoSmsError } from './errors.js';
 import type { TriggerSource } from './event.js';
-import type { Logger } from './provider.js';
+import type { ConfigSchema, Logger } from './provider.js';
 
 /** Where a message ended up, in one vocabulary for every provider. */
 export type DeliveryState = 'delivered' | 'undelivered' | 'failed' | 'expired' | 'unknown';
@@ -148,7 +147,7 @@ export const isAwsEventReader = (reader: ReceiptReader | AwsEventReader): reader
  */
 export interface ReceiptsDefinition<C = unknown> {
   readonly id: string;
-  readonly config: ZodType<C>;
+  readonly config: ConfigSchema<C>;
   create(config: C, deps: { readonly logger: Logger }): ReceiptReader | AwsEventReader | Promise<ReceiptReader | AwsEventReader>;
 }
 

@@ -1,34 +1,37 @@
 import { type ConfigIssue, commaList, isKmsKeyArn } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, parseEnv } from './env.js';
 
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 const COGNITO_ENV = z.object({
-  KMS_KEY_ARN: z
-    .string({ error: 'is required: the ARN of the KMS key the user pool encrypts codes with' })
-    .transform(commaList)
-    .pipe(
-      z
-        .array(
-          z.string().refine(isKmsKeyArn, {
+  KMS_KEY_ARN: z.pipe(
+    z.pipe(
+      z.string({ error: 'is required: the ARN of the KMS key the user pool encrypts codes with' }),
+      z.transform((value: string) => commaList(value)),
+    ),
+    z
+      .array(
+        z.string().check(
+          z.refine(isKmsKeyArn, {
             error: (issue) =>
               `${JSON.stringify(issue.input)} is not a full KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>); aliases never match Cognito's messages`,
           }),
-        )
-        .min(1, 'is required: the ARN of the KMS key the user pool encrypts codes with'),
+        ),
+      )
+      .check(z.minLength(1, 'is required: the ARN of the KMS key the user pool encrypts codes with')),
+  ),
+  COGNITO_USER_POOL_IDS: z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((value: string | undefined) => commaList(value)),
     ),
-  COGNITO_USER_POOL_IDS: z
-    .string()
-    .optional()
-    .transform(commaList)
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(USER_POOL_ID, { error: (issue) => `${JSON.stringify(issue.input)} is not a user pool id (e.g. eu-west-1_AbC123)` }),
-      ),
+    z.array(
+      z
+        .string()
+        .check(z.regex(USER_POOL_ID, { error: (issue) => `${JSON.stringify(issue.input)} is not a user pool id (e.g. eu-west-1_AbC123)` })),
     ),
+  ),
 });
 
 /** Which Cognito messages the handler accepts: the keys they are encrypted with, the pools they come from. */

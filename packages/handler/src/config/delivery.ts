@@ -1,19 +1,20 @@
 import { type AmbiguousErrorPolicy, type ConfigIssue, DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, integer, milliseconds, parseEnv } from './env.js';
 
 const DELIVERY_ENV = z.object({
   SMS_ATTEMPT_TIMEOUT_MS: milliseconds(DEFAULT_DELIVERY_POLICY.attemptTimeoutMs, { positive: true }),
   SMS_SAFETY_MARGIN_MS: milliseconds(DEFAULT_DELIVERY_POLICY.safetyMarginMs),
-  SMS_MAX_RETRIES: integer('must be a whole number')
-    .min(0, 'must be 0 or more')
-    .max(10, 'must be 10 at most: a user is waiting')
-    .default(DEFAULT_DELIVERY_POLICY.maxRetries),
+  SMS_MAX_RETRIES: z._default(
+    integer('must be a whole number', z.gte(0, 'must be 0 or more'), z.lte(10, 'must be 10 at most: a user is waiting')),
+    DEFAULT_DELIVERY_POLICY.maxRetries,
+  ),
   SMS_RETRY_BASE_DELAY_MS: milliseconds(DEFAULT_DELIVERY_POLICY.retryBaseDelayMs),
   SMS_RETRY_MAX_DELAY_MS: milliseconds(DEFAULT_DELIVERY_POLICY.retryMaxDelayMs),
-  SMS_ON_AMBIGUOUS_ERROR: z
-    .enum(['failover', 'retry', 'stop'], { error: 'must be failover, retry or stop' })
-    .default(DEFAULT_DELIVERY_POLICY.onAmbiguousError),
+  SMS_ON_AMBIGUOUS_ERROR: z._default(
+    z.enum(['failover', 'retry', 'stop'], { error: 'must be failover, retry or stop' }),
+    DEFAULT_DELIVERY_POLICY.onAmbiguousError,
+  ),
 });
 
 /**

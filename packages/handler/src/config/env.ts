@@ -1,5 +1,5 @@
 import { type ConfigIssue, commaList, DESTINATION_KEY } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /** The process environment, or any record shaped like it (tests pass their own). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -11,7 +11,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * @returns the parsed values, or undefined when any is invalid (the reasons are in `issues`).
  * @example `const data = parseEnv(z.object({ SMS_MAX_RETRIES: integer('must be a whole number') }), env, issues)`
  */
-export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: Environment, issues: ConfigIssue[]): z.output<Schema> | undefined {
+export function parseEnv<Schema extends z.ZodMiniType>(
+  schema: Schema,
+  env: Environment,
+  issues: ConfigIssue[],
+): z.output<Schema> | undefined {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) issues.push({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message });
@@ -19,11 +23,12 @@ export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: Environm
 }
 
 /**
- * A whole number read from a string variable; `message` says what it counts.
+ * A whole number read from a string variable; `message` says what it counts, `checks` bound it.
  *
- * @example `integer('must be a whole number of seconds').positive('must be a positive number of seconds').default(3600)`
+ * @example `z._default(integer('must be a whole number of seconds', z.positive('must be a positive number of seconds')), 3600)`
  */
-export const integer = (message: string) => z.coerce.number({ error: message }).int(message);
+export const integer = (message: string, ...checks: z.core.$ZodCheck<number>[]) =>
+  z.coerce.number({ error: message }).check(z.int(message), ...checks);
 
 /**
  * A duration in milliseconds with its default; `positive` when 0 would mean "never".
@@ -31,37 +36,45 @@ export const integer = (message: string) => z.coerce.number({ error: message }).
  * @example `SMS_ATTEMPT_TIMEOUT_MS: milliseconds(4000, { positive: true })`
  */
 export const milliseconds = (fallback: number, { positive = false } = {}) =>
-  (positive
-    ? integer('must be a whole number of milliseconds').positive('must be a positive number of milliseconds')
-    : integer('must be a whole number of milliseconds').nonnegative('must be 0 or more milliseconds')
-  ).default(fallback);
+  z._default(
+    integer(
+      'must be a whole number of milliseconds',
+      positive ? z.positive('must be a positive number of milliseconds') : z.nonnegative('must be 0 or more milliseconds'),
+    ),
+    fallback,
+  );
 
 /**
  * A comma list of destination keys (`GB`, `+44`), upper-cased; empty when the variable is unset.
  *
  * @example `SMS_ALLOWED_COUNTRIES: destinationKeyList`
  */
-export const destinationKeyList = z
-  .string()
-  .optional()
-  .transform((value) => commaList(value).map((key) => key.toUpperCase()))
-  .pipe(
-    z.array(
-      z.string().regex(DESTINATION_KEY, {
+export const destinationKeyList = z.pipe(
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined) => commaList(value).map((key) => key.toUpperCase())),
+  ),
+  z.array(
+    z.string().check(
+      z.regex(DESTINATION_KEY, {
         error: (issue) => `${JSON.stringify(issue.input)} is not an ISO 3166 country code (GB) or a calling code (+44)`,
       }),
     ),
-  );
+  ),
+);
 
 /**
  * One destination key as a key of a SMS_CONFIG_FILE table, upper-cased.
  *
  * @example `routes: z.record(destinationKey, z.array(z.string()))`
  */
-export const destinationKey = z
-  .string()
-  .transform((key) => key.toUpperCase())
-  .pipe(z.string().regex(DESTINATION_KEY, 'must be an ISO 3166 country code (GB) or a calling code (+44)'));
+export const destinationKey = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((key: string) => key.toUpperCase()),
+  ),
+  z.string().check(z.regex(DESTINATION_KEY, 'must be an ISO 3166 country code (GB) or a calling code (+44)')),
+);
 
 /** A DynamoDB table name, as the DynamoDB API accepts it. */
 export const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;

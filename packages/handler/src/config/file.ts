@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ConfigIssue } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import type { Environment } from './env.js';
 import { GUARD_FILE } from './guard.js';
 import { ROUTES_FILE } from './providers.js';
@@ -10,15 +10,13 @@ import { TEMPLATES_FILE } from './templates.js';
 
 // SMS_CONFIG_FILE holds the tables too large for a variable. Each section's schema lives with
 // its concern; `strict` so that a misspelt section is an error rather than silently ignored.
-const CONFIG_FILE = z
-  .object({
-    $schema: z.string().optional(),
-    ...ROUTES_FILE.shape,
-    ...SENDERS_FILE.shape,
-    ...TEMPLATES_FILE.shape,
-    ...GUARD_FILE.shape,
-  })
-  .strict();
+const CONFIG_FILE = z.strictObject({
+  $schema: z.optional(z.string()),
+  ...ROUTES_FILE.shape,
+  ...SENDERS_FILE.shape,
+  ...TEMPLATES_FILE.shape,
+  ...GUARD_FILE.shape,
+});
 
 /** SMS_CONFIG_FILE, parsed: every concern's section. */
 export type ConfigFile = z.output<typeof CONFIG_FILE>;

@@ -1,6 +1,6 @@
 import { type ConfigIssue, commaList, DESTINATION_KEY, isE164, Secret } from '@cognito-sms/core';
+import * as z from '@cognito-sms/core/zod';
 import { type GuardSettings, parseDestinationTable, parseRateLimits, parseSpendLimits, type RateLimit, toMicros } from '@cognito-sms/guard';
-import * as z from 'zod';
 import { type Environment, TABLE_NAME } from './env.js';
 
 /** Where the guard counts: off, this container's memory, or a DynamoDB table every container shares. */
@@ -34,15 +34,14 @@ const HASH_KEY_MIN = 32;
 
 /** The guard's section of SMS_CONFIG_FILE, `guard`: the larger tables. */
 export const GUARD_FILE = z.object({
-  guard: z
-    .object({
-      countryLimits: z.record(z.string(), z.string()).optional(),
-      prices: z.record(z.string(), z.number().nonnegative()).optional(),
-      budget: z.string().optional(),
-      homeCountries: z.array(z.string()).optional(),
-    })
-    .strict()
-    .optional(),
+  guard: z.optional(
+    z.strictObject({
+      countryLimits: z.optional(z.record(z.string(), z.string())),
+      prices: z.optional(z.record(z.string(), z.number().check(z.nonnegative()))),
+      budget: z.optional(z.string()),
+      homeCountries: z.optional(z.array(z.string())),
+    }),
+  ),
 });
 export type GuardFileSection = NonNullable<z.infer<typeof GUARD_FILE>['guard']>;
 

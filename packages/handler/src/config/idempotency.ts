@@ -1,11 +1,11 @@
 import type { ConfigIssue } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, integer, parseEnv, TABLE_NAME } from './env.js';
 
 const IDEMPOTENCY_ENV = z.object({
-  SMS_IDEMPOTENCY: z.enum(['off', 'memory', 'dynamodb'], { error: 'must be off, memory or dynamodb' }).optional(),
-  SMS_IDEMPOTENCY_TABLE: z.string().regex(TABLE_NAME, 'must be a DynamoDB table name').optional(),
-  SMS_IDEMPOTENCY_TTL_S: integer('must be a whole number of seconds').positive('must be a positive number of seconds').default(3600),
+  SMS_IDEMPOTENCY: z.optional(z.enum(['off', 'memory', 'dynamodb'], { error: 'must be off, memory or dynamodb' })),
+  SMS_IDEMPOTENCY_TABLE: z.optional(z.string().check(z.regex(TABLE_NAME, 'must be a DynamoDB table name'))),
+  SMS_IDEMPOTENCY_TTL_S: z._default(integer('must be a whole number of seconds', z.positive('must be a positive number of seconds')), 3600),
 });
 
 /** Duplicate suppression: off, in memory (one container), or a DynamoDB table. */

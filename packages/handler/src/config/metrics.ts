@@ -1,12 +1,12 @@
 import type { ConfigIssue } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, parseEnv } from './env.js';
 
 // Powertools' own variable names, so that its documentation applies unchanged.
 const METRICS_ENV = z.object({
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('CognitoSms'),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('cognito-sms'),
-  POWERTOOLS_METRICS_DISABLED: z.stringbool({ error: 'must be true or false' }).default(false),
+  POWERTOOLS_METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'CognitoSms'),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'cognito-sms'),
+  POWERTOOLS_METRICS_DISABLED: z._default(z.stringbool({ error: 'must be true or false' }), false),
 });
 
 /** Where CloudWatch metrics go (EMF), and whether they are written at all. */

@@ -1,17 +1,21 @@
-import { type ConfigIssue, commaList, envVariableName, type ProviderDefinition } from '@cognito-sms/core';
-import type { ZodType } from 'zod';
-import * as z from 'zod';
+import { type ConfigIssue, type ConfigSchema, commaList, envVariableName, type ProviderDefinition } from '@cognito-sms/core';
+import * as z from '@cognito-sms/core/zod';
 import { loadProviderDefinition } from '../load-provider.js';
 import { createSecretResolver, isSecretReference, parseSecretReference, type SecretReference, type SecretResolver } from '../secrets.js';
 import { destinationKey, type Environment, integer, parseEnv, parseTable } from './env.js';
 
 const PROVIDERS_ENV = z.object({
-  SMS_PROVIDER: z
-    .string()
-    .default('console')
-    .transform(commaList)
-    .pipe(z.array(z.string()).min(1, 'must name at least one provider, e.g. "twilio" or "twilio,sns"')),
-  SMS_SECRETS_MAX_AGE_S: integer('must be a whole number of seconds').nonnegative('must be 0 (never re-read) or more seconds').default(300),
+  SMS_PROVIDER: z.pipe(
+    z.pipe(
+      z._default(z.string(), 'console'),
+      z.transform((value: string) => commaList(value)),
+    ),
+    z.array(z.string()).check(z.minLength(1, 'must name at least one provider, e.g. "twilio" or "twilio,sns"')),
+  ),
+  SMS_SECRETS_MAX_AGE_S: z._default(
+    integer('must be a whole number of seconds', z.nonnegative('must be 0 (never re-read) or more seconds')),
+    300,
+  ),
 });
 
 /**
@@ -20,7 +24,9 @@ const PROVIDERS_ENV = z.object({
  * @example `{ "routes": { "GB": ["vonage", "twilio"], "+1": ["sns"] } }`
  */
 export const ROUTES_FILE = z.object({
-  routes: z.record(destinationKey, z.array(z.string().min(1)).min(1, 'must name at least one provider')).optional(),
+  routes: z.optional(
+    z.record(destinationKey, z.array(z.string().check(z.minLength(1))).check(z.minLength(1, 'must name at least one provider'))),
+  ),
 });
 
 /** A provider named by `SMS_PROVIDER` or `SMS_ROUTES`, with its parsed configuration. */
@@ -151,7 +157,7 @@ export async function resolveSecretVariables(
 /** Anything configured from `<ID>_<KEY>` variables: a provider definition or its receipts part. */
 interface ConfiguredById {
   readonly id: string;
-  readonly config: ZodType<unknown>;
+  readonly config: ConfigSchema<unknown>;
 }
 
 /** `GB,IE=vonage,twilio;+1=sns` → `GB → [vonage, twilio]`, `IE → …`, `+1 → [sns]`. */

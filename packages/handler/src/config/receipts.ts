@@ -1,18 +1,23 @@
 import type { ConfigIssue } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, parseEnv } from './env.js';
 
 const RECEIPTS_ENV = z.object({
-  SMS_RECEIPTS_URL: z
-    .url({
-      protocol: /^https?$/,
-      error: 'must be the receipts function URL, e.g. https://abc123.lambda-url.eu-west-1.on.aws',
-    })
-    // Providers sign the exact URL they call: a query or fragment here would be signed too and
-    // differ from what the receipts function rebuilds.
-    .refine((url) => !/[?#]/.test(url), 'must not hold a query string or fragment: providers are called at <url>/<provider id>')
-    .transform((url) => url.replace(/\/+$/, ''))
-    .optional(),
+  SMS_RECEIPTS_URL: z.optional(
+    z.pipe(
+      z
+        .url({
+          protocol: /^https?$/,
+          error: 'must be the receipts function URL, e.g. https://abc123.lambda-url.eu-west-1.on.aws',
+        })
+        // Providers sign the exact URL they call: a query or fragment here would be signed too and
+        // differ from what the receipts function rebuilds.
+        .check(
+          z.refine((url) => !/[?#]/.test(url), 'must not hold a query string or fragment: providers are called at <url>/<provider id>'),
+        ),
+      z.transform((url: string) => url.replace(/\/+$/, '')),
+    ),
+  ),
 });
 
 /** Where providers are asked to post delivery status. */

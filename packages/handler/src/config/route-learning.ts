@@ -1,15 +1,18 @@
 import type { ConfigIssue } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, integer, parseEnv } from './env.js';
 
 const ROUTE_LEARNING_ENV = z.object({
-  SMS_ROUTE_MIN_DELIVERY_RATE: z.coerce
-    .number({ error: 'must be a share from 0 to 1 (e.g. 0.8: demote below 80% delivered)' })
-    .min(0, 'must be a share from 0 to 1 (e.g. 0.8: demote below 80% delivered)')
-    .max(1, 'must be a share from 0 to 1 (e.g. 0.8: demote below 80% delivered)')
-    .optional(),
-  SMS_ROUTE_MIN_SAMPLES: integer('must be a whole number of receipts').positive('must be 1 or more receipts').default(20),
-  SMS_ROUTE_DEMOTE_S: integer('must be a whole number of seconds').positive('must be a positive number of seconds').default(900),
+  SMS_ROUTE_MIN_DELIVERY_RATE: z.optional(
+    z.coerce
+      .number({ error: 'must be a share from 0 to 1 (e.g. 0.8: demote below 80% delivered)' })
+      .check(
+        z.gte(0, 'must be a share from 0 to 1 (e.g. 0.8: demote below 80% delivered)'),
+        z.lte(1, 'must be a share from 0 to 1 (e.g. 0.8: demote below 80% delivered)'),
+      ),
+  ),
+  SMS_ROUTE_MIN_SAMPLES: z._default(integer('must be a whole number of receipts', z.positive('must be 1 or more receipts')), 20),
+  SMS_ROUTE_DEMOTE_S: z._default(integer('must be a whole number of seconds', z.positive('must be a positive number of seconds')), 900),
 });
 
 /** Routes that learn from delivery receipts; undefined when SMS_ROUTE_MIN_DELIVERY_RATE is unset. */

@@ -6,30 +6,40 @@ import {
   NUMBER_TYPES,
   type NumberType,
 } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { destinationKeyList, type Environment, parseEnv } from './env.js';
+
+/** `non-mobile`, `premium-rate` → `NON_MOBILE`, `PREMIUM_RATE`. */
+const numberTypeName = (item: string) => item.toUpperCase().replace(/-/g, '_');
 
 const SCREENING_ENV = z.object({
   SMS_ALLOWED_COUNTRIES: destinationKeyList,
   SMS_BLOCKED_COUNTRIES: destinationKeyList,
-  SMS_BLOCKED_NUMBER_TYPES: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
+  SMS_BLOCKED_NUMBER_TYPES: z.pipe(
+    z.optional(
+      z.string().check(
+        z.superRefine((value, ctx) => {
+          for (const item of commaList(value)) {
+            if (numberTypeName(item) !== 'NON_MOBILE' && !(NUMBER_TYPES as readonly string[]).includes(numberTypeName(item)))
+              ctx.addIssue({
+                code: 'custom',
+                message: `unknown number type ${JSON.stringify(item)}; use non-mobile or ${NUMBER_TYPES.join(', ')}`,
+              });
+          }
+        }),
+      ),
+    ),
+    z.transform((value: string | undefined) => {
       const types = new Set<NumberType>();
       for (const item of commaList(value)) {
-        const name = item.toUpperCase().replace(/-/g, '_');
+        const name = numberTypeName(item);
         if (name === 'NON_MOBILE') for (const type of NON_MOBILE_NUMBER_TYPES) types.add(type);
-        else if ((NUMBER_TYPES as readonly string[]).includes(name)) types.add(name as NumberType);
-        else
-          ctx.addIssue({
-            code: 'custom',
-            message: `unknown number type ${JSON.stringify(item)}; use non-mobile or ${NUMBER_TYPES.join(', ')}`,
-          });
+        else types.add(name as NumberType);
       }
       return [...types];
     }),
-  SMS_ALLOW_UNKNOWN_COUNTRY: z.stringbool({ error: 'must be true or false' }).default(false),
+  ),
+  SMS_ALLOW_UNKNOWN_COUNTRY: z._default(z.stringbool({ error: 'must be true or false' }), false),
 });
 
 /**

@@ -1,11 +1,11 @@
 import { type ConfigIssue, commaList, DESTINATION_KEY, type SenderChoice, type SenderTable } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, parseTable } from './env.js';
 
 // An alphanumeric sender id (1–11 characters, at least one letter), a short code or an E.164 number.
 const SENDER = /^(?:(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 .&_-]{1,11}|\d{3,8}|\+[1-9]\d{6,14})$/;
 
-const senderValue = z.string().regex(SENDER, 'must be a sender id (1-11 letters/digits), a short code or an E.164 number');
+const senderValue = z.string().check(z.regex(SENDER, 'must be a sender id (1-11 letters/digits), a short code or an E.164 number'));
 
 /**
  * The `senders` section of SMS_CONFIG_FILE: by destination key or `default`, one sender for every
@@ -14,21 +14,30 @@ const senderValue = z.string().regex(SENDER, 'must be a sender id (1-11 letters/
  * @example `{ "senders": { "US": { "twilio": "+14155550100", "*": "Acme" }, "default": "Acme" } }`
  */
 export const SENDERS_FILE = z.object({
-  senders: z
-    .record(
-      z
-        .string()
-        .transform((key) => (key.toLowerCase() === 'default' ? 'default' : key.toUpperCase()))
-        .pipe(z.string().refine((key) => key === 'default' || DESTINATION_KEY.test(key), 'must be GB, +44 or default')),
+  senders: z.optional(
+    z.record(
+      z.pipe(
+        z.pipe(
+          z.string(),
+          z.transform((key: string) => (key.toLowerCase() === 'default' ? 'default' : key.toUpperCase())),
+        ),
+        z.string().check(z.refine((key) => key === 'default' || DESTINATION_KEY.test(key), 'must be GB, +44 or default')),
+      ),
       z.union([
-        senderValue.transform((sender): SenderChoice => ({ any: sender })),
-        z.record(z.string().regex(/^(\*|[a-z][a-z0-9-]*)$/, 'must be a provider id or *'), senderValue).transform((map): SenderChoice => {
-          const { '*': any, ...byProvider } = map;
-          return { ...(any ? { any } : {}), ...(Object.keys(byProvider).length > 0 ? { byProvider } : {}) };
-        }),
+        z.pipe(
+          senderValue,
+          z.transform((sender: string): SenderChoice => ({ any: sender })),
+        ),
+        z.pipe(
+          z.record(z.string().check(z.regex(/^(\*|[a-z][a-z0-9-]*)$/, 'must be a provider id or *')), senderValue),
+          z.transform((map: Record<string, string>): SenderChoice => {
+            const { '*': any, ...byProvider } = map;
+            return { ...(any ? { any } : {}), ...(Object.keys(byProvider).length > 0 ? { byProvider } : {}) };
+          }),
+        ),
       ]),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 /**

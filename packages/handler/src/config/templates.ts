@@ -8,7 +8,7 @@ import {
   type TriggerSource,
   templateProblems,
 } from '@cognito-sms/core';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { type Environment, parseEnv } from './env.js';
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
@@ -16,12 +16,15 @@ const ANDROID_APP_HASH = /^[A-Za-z0-9+/]{11}$/;
 const LOCALE = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/;
 
 const TEMPLATES_ENV = z.object({
-  SMS_APP_NAME: z.string().max(60, 'must be 60 characters at most: it goes in every SMS').optional(),
-  SMS_WEBOTP_DOMAIN: z
-    .string()
-    .regex(HOSTNAME, 'must be a host name such as example.com (no scheme, no path): the origin the WebOTP code is bound to')
-    .optional(),
-  SMS_ANDROID_APP_HASH: z.string().regex(ANDROID_APP_HASH, 'must be the 11-character app hash of the Android SMS Retriever API').optional(),
+  SMS_APP_NAME: z.optional(z.string().check(z.maxLength(60, 'must be 60 characters at most: it goes in every SMS'))),
+  SMS_WEBOTP_DOMAIN: z.optional(
+    z
+      .string()
+      .check(z.regex(HOSTNAME, 'must be a host name such as example.com (no scheme, no path): the origin the WebOTP code is bound to')),
+  ),
+  SMS_ANDROID_APP_HASH: z.optional(
+    z.string().check(z.regex(ANDROID_APP_HASH, 'must be the 11-character app hash of the Android SMS Retriever API')),
+  ),
 });
 
 // Triggers are named SIGN_UP in a variable name and SignUp (or in full) in the file.
@@ -29,17 +32,16 @@ const snake = (value: string) => value.replace(/([a-z0-9])([A-Z])/g, '$1_$2').to
 const TRIGGER_BY_ENV_NAME = new Map(TRIGGER_SOURCES.map((trigger) => [snake(trigger.replace('CustomSMSSender_', '')), trigger]));
 const TRIGGER_BY_SHORT_NAME = new Map(TRIGGER_SOURCES.map((trigger) => [trigger.replace('CustomSMSSender_', ''), trigger]));
 
-const triggerKey = z.string().transform((key, ctx) => {
-  const trigger = (TRIGGER_SOURCES as readonly string[]).includes(key) ? (key as TriggerSource) : TRIGGER_BY_SHORT_NAME.get(key);
-  if (!trigger) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `unknown trigger ${JSON.stringify(key)}; use ${[...TRIGGER_BY_SHORT_NAME.keys()].join(', ')}`,
-    });
-    return z.NEVER;
-  }
-  return trigger;
-});
+const triggerOf = (key: string): TriggerSource | undefined =>
+  (TRIGGER_SOURCES as readonly string[]).includes(key) ? (key as TriggerSource) : TRIGGER_BY_SHORT_NAME.get(key);
+const triggerKey = z.pipe(
+  z.string().check(
+    z.refine((key) => triggerOf(key) !== undefined, {
+      error: (issue) => `unknown trigger ${JSON.stringify(issue.input)}; use ${[...TRIGGER_BY_SHORT_NAME.keys()].join(', ')}`,
+    }),
+  ),
+  z.transform((key: string) => triggerOf(key) as TriggerSource),
+);
 
 /**
  * The `appName` and `templates` sections of SMS_CONFIG_FILE: templates by locale (or `default`),
@@ -48,16 +50,21 @@ const triggerKey = z.string().transform((key, ctx) => {
  * @example `{ "appName": "Acme", "templates": { "de": { "SignUp": "Ihr Code für {appName}: {code}" } } }`
  */
 export const TEMPLATES_FILE = z.object({
-  appName: z.string().max(60).optional(),
-  templates: z
-    .record(
-      z
-        .string()
-        .transform((key) => (key === DEFAULT_LOCALE ? key : normalizeLocale(key)))
-        .pipe(z.string().refine((key) => key === DEFAULT_LOCALE || LOCALE.test(key), 'must be "default" or a locale such as de or pt-BR')),
+  appName: z.optional(z.string().check(z.maxLength(60))),
+  templates: z.optional(
+    z.record(
+      z.pipe(
+        z.pipe(
+          z.string(),
+          z.transform((key: string) => (key === DEFAULT_LOCALE ? key : normalizeLocale(key))),
+        ),
+        z
+          .string()
+          .check(z.refine((key) => key === DEFAULT_LOCALE || LOCALE.test(key), 'must be "default" or a locale such as de or pt-BR')),
+      ),
       z.record(triggerKey, z.string()),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 /**

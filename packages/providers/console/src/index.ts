@@ -1,9 +1,9 @@
 import { defineProvider } from '@cognito-sms/core/provider';
-import * as z from 'zod';
-import { createConsoleProvider, type ConsoleProviderConfig } from './console.js';
+import * as z from '@cognito-sms/core/zod';
+import { type ConsoleProviderConfig, createConsoleProvider } from './console.js';
 
-export { createConsoleProvider } from './console.js';
 export type { ConsoleProviderConfig, ConsoleProviderOptions } from './console.js';
+export { createConsoleProvider } from './console.js';
 
 /**
  * The offline default: prints each SMS as a JSON line. `SMS_PROVIDER=console`.
@@ -17,7 +17,7 @@ export type { ConsoleProviderConfig, ConsoleProviderOptions } from './console.js
 const consoleProvider = defineProvider<ConsoleProviderConfig>({
   id: 'console',
   config: z.object({
-    allowInLambda: z.stringbool({ error: 'must be true or false' }).default(false),
+    allowInLambda: z._default(z.stringbool({ error: 'must be true or false' }), false),
   }),
   create: (config, deps) => createConsoleProvider(config, deps),
 });

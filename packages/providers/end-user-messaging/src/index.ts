@@ -1,15 +1,15 @@
 import { defineProvider } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import {
   createEndUserMessagingProvider,
   type EndUserMessagingMessageType,
   type EndUserMessagingProviderConfig,
 } from './end-user-messaging.js';
 
-export { END_USER_MESSAGING_ERRORS, redactProviderText, toEndUserMessagingProviderError } from './errors.js';
-export type { EndUserMessagingErrorClass } from './errors.js';
-export { createEndUserMessagingProvider, fixedInput } from './end-user-messaging.js';
 export type { EndUserMessagingMessageType, EndUserMessagingProviderConfig } from './end-user-messaging.js';
+export { createEndUserMessagingProvider, fixedInput } from './end-user-messaging.js';
+export type { EndUserMessagingErrorClass } from './errors.js';
+export { END_USER_MESSAGING_ERRORS, redactProviderText, toEndUserMessagingProviderError } from './errors.js';
 
 const MESSAGE_TYPES: readonly EndUserMessagingMessageType[] = ['TRANSACTIONAL', 'PROMOTIONAL'];
 // Patterns from the SendTextMessage API reference, so a bad value fails at cold start rather
@@ -37,37 +37,51 @@ const RESOURCE_ID = /^[A-Za-z0-9_:/-]{1,256}$/;
 const endUserMessagingProvider = defineProvider<EndUserMessagingProviderConfig>({
   id: 'end-user-messaging',
   config: z.object({
-    originationIdentity: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9_:/+-]{1,256}$/, 'must be a phone number (E.164), sender ID, pool ID, or one of their ARNs')
-      .optional(),
-    configurationSet: z.string().trim().regex(RESOURCE_ID, 'must be a configuration set name or ARN ([A-Za-z0-9_:/-], 1 to 256 characters)').optional(),
-    messageType: z
-      .string()
-      .trim()
-      .transform((value, ctx) => {
-        const match = MESSAGE_TYPES.find((type) => type === value.toUpperCase());
-        if (!match) {
-          ctx.issues.push({ code: 'custom', input: value, message: `must be TRANSACTIONAL or PROMOTIONAL, not ${JSON.stringify(value)}` });
-          return z.NEVER;
-        }
-        return match;
-      })
-      .default('TRANSACTIONAL'),
-    maxPrice: z
-      .string()
-      .trim()
-      .regex(/^[0-9]{0,2}\.[0-9]{1,5}$/, 'must be an amount in USD with a decimal point, e.g. 0.50 (at most 99.99999)')
-      .optional(),
-    timeToLive: z.coerce
-      .number({ error: 'must be a number of seconds' })
-      .int('must be a whole number of seconds')
-      .min(5, 'must be at least 5 seconds')
-      .max(259200, 'must be at most 259200 seconds (72 hours)')
-      .optional(),
-    protectConfigurationId: z.string().trim().regex(RESOURCE_ID, 'must be a protect configuration ID or ARN').optional(),
-    dryRun: z.stringbool({ error: 'must be true or false' }).default(false),
+    originationIdentity: z.optional(
+      z
+        .string()
+        .check(z.trim(), z.regex(/^[A-Za-z0-9_:/+-]{1,256}$/, 'must be a phone number (E.164), sender ID, pool ID, or one of their ARNs')),
+    ),
+    configurationSet: z.optional(
+      z.string().check(z.trim(), z.regex(RESOURCE_ID, 'must be a configuration set name or ARN ([A-Za-z0-9_:/-], 1 to 256 characters)')),
+    ),
+    messageType: z._default(
+      z.pipe(
+        z.string().check(z.trim()),
+        z.transform((value: string, ctx) => {
+          const match = MESSAGE_TYPES.find((type) => type === value.toUpperCase());
+          if (!match) {
+            ctx.issues.push({
+              code: 'custom',
+              input: value,
+              message: `must be TRANSACTIONAL or PROMOTIONAL, not ${JSON.stringify(value)}`,
+            });
+            return z.NEVER;
+          }
+          return match;
+        }),
+      ),
+      'TRANSACTIONAL',
+    ),
+    maxPrice: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.regex(/^[0-9]{0,2}\.[0-9]{1,5}$/, 'must be an amount in USD with a decimal point, e.g. 0.50 (at most 99.99999)'),
+        ),
+    ),
+    timeToLive: z.optional(
+      z.coerce
+        .number({ error: 'must be a number of seconds' })
+        .check(
+          z.int('must be a whole number of seconds'),
+          z.gte(5, 'must be at least 5 seconds'),
+          z.lte(259200, 'must be at most 259200 seconds (72 hours)'),
+        ),
+    ),
+    protectConfigurationId: z.optional(z.string().check(z.trim(), z.regex(RESOURCE_ID, 'must be a protect configuration ID or ARN'))),
+    dryRun: z._default(z.stringbool({ error: 'must be true or false' }), false),
   }),
   create: (config, deps) => createEndUserMessagingProvider(config, deps),
 });

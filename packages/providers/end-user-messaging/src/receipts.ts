@@ -10,7 +10,7 @@
 
 import { scrubProviderText } from '@cognito-sms/core/provider';
 import { type DeliveryReceipt, defineReceipts, malformed, type ProviderStatuses } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * Each SMS event type → the vocabulary, and whether it is final when the event does not say

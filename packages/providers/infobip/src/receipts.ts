@@ -15,7 +15,7 @@ import {
   receiptJson,
   safeEqual,
 } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * `status.groupName` → the vocabulary ("Response status and error codes": groups 1 PENDING,
@@ -34,9 +34,8 @@ export const INFOBIP_TOKEN_PARAMETER = 'token';
 
 /** Reads `INFOBIP_CALLBACK_TOKEN`: at least 16 characters (e.g. `openssl rand -hex 32`). */
 export const infobipReceiptsConfig = z.object({
-  callbackToken: secretString().refine(
-    (token) => token.reveal().length >= 16,
-    'must be at least 16 characters (e.g. openssl rand -hex 32)',
+  callbackToken: secretString().check(
+    z.refine((token) => token.reveal().length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 32)'),
   ),
 });
 

@@ -1,11 +1,11 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createMessageBirdProvider, type MessageBirdProviderConfig } from './messagebird.js';
 
-export { createMessageBirdProvider } from './messagebird.js';
-export type { MessageBirdDatacoding, MessageBirdProviderConfig } from './messagebird.js';
-export { MESSAGEBIRD_ERROR_CODES } from './errors.js';
 export type { MessageBirdApiError, MessageBirdErrorDetail } from './errors.js';
+export { MESSAGEBIRD_ERROR_CODES } from './errors.js';
+export type { MessageBirdDatacoding, MessageBirdProviderConfig } from './messagebird.js';
+export { createMessageBirdProvider } from './messagebird.js';
 
 /** The production REST endpoint (MessageBird's SMS API reference, "API Endpoint"). */
 export const MESSAGEBIRD_DEFAULT_BASE_URL = 'https://rest.messagebird.com';
@@ -17,19 +17,22 @@ const ALPHANUMERIC_ORIGINATOR = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 
 const configSchema = z.object({
   accessKey: secretString(),
-  originator: z
-    .string()
-    .trim()
-    .refine((value) => NUMERIC_ORIGINATOR.test(value) || ALPHANUMERIC_ORIGINATOR.test(value), {
+  originator: z.string().check(
+    z.trim(),
+    z.refine((value) => NUMERIC_ORIGINATOR.test(value) || ALPHANUMERIC_ORIGINATOR.test(value), {
       error:
         'must be a phone number with country code (digits, optional leading "+", at most 15 digits, e.g. 31612345678) ' +
         'or an alphanumeric sender ID of 1 to 11 letters, digits or spaces with at least one letter (e.g. "Acme")',
     }),
-  datacoding: z.enum(['plain', 'unicode', 'auto'], { error: 'must be plain, unicode or auto' }).default('auto'),
-  baseUrl: z
-    .url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${MESSAGEBIRD_DEFAULT_BASE_URL}` })
-    .default(MESSAGEBIRD_DEFAULT_BASE_URL)
-    .transform((value) => value.replace(/\/+$/, '')),
+  ),
+  datacoding: z._default(z.enum(['plain', 'unicode', 'auto'], { error: 'must be plain, unicode or auto' }), 'auto'),
+  baseUrl: z.pipe(
+    z._default(
+      z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${MESSAGEBIRD_DEFAULT_BASE_URL}` }),
+      MESSAGEBIRD_DEFAULT_BASE_URL,
+    ),
+    z.transform((value: string) => value.replace(/\/+$/, '')),
+  ),
 });
 
 /**

@@ -26,7 +26,7 @@ import {
   requireHeader,
   safeEqual,
 } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * `status` of a report → the vocabulary (the SMS API's recipient statuses). `scheduled`, `sent`

@@ -1,11 +1,11 @@
 import { defineProvider, envVariableName, secretString } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createPlivoProvider, DEFAULT_BASE_URL, type PlivoProviderConfig } from './plivo.js';
 
-export { classifyPlivoStatus, PLIVO_STATUS_CLASSES, scrubErrorText } from './errors.js';
 export type { PlivoErrorClass } from './errors.js';
-export { createPlivoProvider, DEFAULT_BASE_URL, messageEndpoint, plivoRequestBody } from './plivo.js';
+export { classifyPlivoStatus, PLIVO_STATUS_CLASSES, scrubErrorText } from './errors.js';
 export type { PlivoProviderConfig } from './plivo.js';
+export { createPlivoProvider, DEFAULT_BASE_URL, messageEndpoint, plivoRequestBody } from './plivo.js';
 
 const env = (key: keyof PlivoProviderConfig) => envVariableName('plivo', key);
 
@@ -24,37 +24,51 @@ export const plivoConfigSchema = z
   .object({
     authId: z
       .string({ error: 'is required: the Auth ID from the Plivo console (MA… or SA…)' })
-      .regex(/^[A-Za-z0-9]{1,64}$/, 'must be a Plivo Auth ID: letters and digits only (MA… or SA…)'),
+      .check(z.regex(/^[A-Za-z0-9]{1,64}$/, 'must be a Plivo Auth ID: letters and digits only (MA… or SA…)')),
     authToken: secretString(),
-    from: z
-      .string()
-      .regex(SENDER, 'must be a Plivo number with its country code (+14155550100), a short code, or an alphanumeric sender ID (up to 11 letters or digits)')
-      .optional(),
-    powerpackUuid: z.guid('must be a Powerpack UUID (8-4-4-4-12 hexadecimal digits)').optional(),
-    baseUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.plivo.com' })
-      .refine((value) => {
-        // Zod runs this check after a failed `url` check too; that failure is already reported.
-        if (!URL.canParse(value)) return true;
-        const url = new URL(value);
-        return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-      }, 'must have no query string, fragment or credentials')
-      .default(DEFAULT_BASE_URL),
+    from: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            SENDER,
+            'must be a Plivo number with its country code (+14155550100), a short code, or an alphanumeric sender ID (up to 11 letters or digits)',
+          ),
+        ),
+    ),
+    powerpackUuid: z.optional(z.guid('must be a Powerpack UUID (8-4-4-4-12 hexadecimal digits)')),
+    baseUrl: z._default(
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.plivo.com' }).check(
+        z.refine((value) => {
+          // Zod runs this check after a failed `url` check too; that failure is already reported.
+          if (!URL.canParse(value)) return true;
+          const url = new URL(value);
+          return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+        }, 'must have no query string, fragment or credentials'),
+      ),
+      DEFAULT_BASE_URL,
+    ),
   })
-  .superRefine(
-    (config, ctx) => {
-      if (config.from === undefined && config.powerpackUuid === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['from'],
-          message: `is required: a Plivo number, short code or alphanumeric sender ID (or set ${env('powerpackUuid')} instead)`,
-        });
-      } else if (config.from !== undefined && config.powerpackUuid !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['powerpackUuid'], message: `set either ${env('from')} or ${env('powerpackUuid')}, not both` });
-      }
-    },
-    // Run even when a field failed, so one message names every variable to fix.
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  .check(
+    z.superRefine(
+      (config, ctx) => {
+        if (config.from === undefined && config.powerpackUuid === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['from'],
+            message: `is required: a Plivo number, short code or alphanumeric sender ID (or set ${env('powerpackUuid')} instead)`,
+          });
+        } else if (config.from !== undefined && config.powerpackUuid !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['powerpackUuid'],
+            message: `set either ${env('from')} or ${env('powerpackUuid')}, not both`,
+          });
+        }
+      },
+      // Run even when a field failed, so one message names every variable to fix.
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
   );
 
 /**

@@ -26,7 +26,7 @@ import {
   requireHeader,
   safeEqual,
 } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * `Status` → the vocabulary (the callback reference; `rejected` in its older edition).

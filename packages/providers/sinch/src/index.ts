@@ -1,24 +1,27 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createSinchProvider, SINCH_REGIONS, type SinchConfig } from './sinch.js';
 
-export { createSinchProvider, SINCH_REGIONS, sinchRegionUrl } from './sinch.js';
-export type { SinchConfig, SinchRegion } from './sinch.js';
-export { classifySinchResponse, SINCH_ERROR_CODES } from './errors.js';
 export type { SinchCodeClass } from './errors.js';
+export { classifySinchResponse, SINCH_ERROR_CODES } from './errors.js';
+export type { SinchConfig, SinchRegion } from './sinch.js';
+export { createSinchProvider, SINCH_REGIONS, sinchRegionUrl } from './sinch.js';
 
-const baseUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://eu.sms.api.sinch.com' })
-  .refine(
-    (value) => {
-      if (!URL.canParse(value)) return true; // already reported by z.url
-      const url = new URL(value);
-      return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-    },
-    { error: 'must not carry a query string, fragment or credentials: /xms/v1/{service plan id}/batches is appended to it' },
-  )
-  .transform((value) => value.replace(/\/+$/, ''))
-  .optional();
+const baseUrl = z.optional(
+  z.pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://eu.sms.api.sinch.com' }).check(
+      z.refine(
+        (value) => {
+          if (!URL.canParse(value)) return true; // already reported by z.url
+          const url = new URL(value);
+          return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+        },
+        { error: 'must not carry a query string, fragment or credentials: /xms/v1/{service plan id}/batches is appended to it' },
+      ),
+    ),
+    z.transform((value: string) => value.replace(/\/+$/, '')),
+  ),
+);
 
 /**
  * Sends through Sinch's SMS REST API (`POST /xms/v1/{service_plan_id}/batches`, Bearer API
@@ -39,12 +42,14 @@ const sinch = defineProvider<SinchConfig>({
   config: z.object({
     servicePlanId: z
       .string({ error: 'is required: the service plan id from the Sinch dashboard (SMS → APIs)' })
-      .trim()
-      .min(1, { error: 'is required: the service plan id from the Sinch dashboard (SMS → APIs)', abort: true })
-      .regex(/^[A-Za-z0-9]+$/, 'must be the service plan id: letters and digits only (e.g. jd63jf88477ll123ab4567cd89012ef3)'),
+      .check(
+        z.trim(),
+        z.minLength(1, { error: 'is required: the service plan id from the Sinch dashboard (SMS → APIs)', abort: true }),
+        z.regex(/^[A-Za-z0-9]+$/, 'must be the service plan id: letters and digits only (e.g. jd63jf88477ll123ab4567cd89012ef3)'),
+      ),
     apiToken: secretString(),
-    from: z.string().trim().min(1, 'must not be blank: a number, short code or alphanumeric sender id').optional(),
-    region: z.enum(SINCH_REGIONS, { error: `must be one of ${SINCH_REGIONS.join(', ')}` }).default('us'),
+    from: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be blank: a number, short code or alphanumeric sender id'))),
+    region: z._default(z.enum(SINCH_REGIONS, { error: `must be one of ${SINCH_REGIONS.join(', ')}` }), 'us'),
     baseUrl,
   }),
   create: (config, deps) => createSinchProvider(config, deps),

@@ -21,7 +21,7 @@ import {
   requireHeader,
   safeEqual,
 } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * Delivery report `status` → the vocabulary ("Delivery report statuses", SMS API reference).

@@ -1,11 +1,11 @@
 import { defineProvider } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createSnsProvider, type SnsProviderConfig, type SnsSmsType } from './sns.js';
 
-export { SNS_ERRORS, redactProviderText, toSnsProviderError } from './errors.js';
 export type { SnsErrorClass } from './errors.js';
-export { createSnsProvider, smsAttributes, withSender } from './sns.js';
+export { redactProviderText, SNS_ERRORS, toSnsProviderError } from './errors.js';
 export type { SnsProviderConfig, SnsSmsType } from './sns.js';
+export { createSnsProvider, smsAttributes, withSender } from './sns.js';
 
 const SMS_TYPES: readonly SnsSmsType[] = ['Transactional', 'Promotional'];
 
@@ -28,33 +28,36 @@ const SMS_TYPES: readonly SnsSmsType[] = ['Transactional', 'Promotional'];
 const snsProvider = defineProvider<SnsProviderConfig>({
   id: 'sns',
   config: z.object({
-    smsType: z
-      .string()
-      .trim()
-      .transform((value, ctx) => {
-        const match = SMS_TYPES.find((type) => type.toLowerCase() === value.toLowerCase());
-        if (!match) {
-          ctx.issues.push({ code: 'custom', input: value, message: `must be Transactional or Promotional, not ${JSON.stringify(value)}` });
-          return z.NEVER;
-        }
-        return match;
-      })
-      .default('Transactional'),
-    senderId: z
-      .string()
-      .trim()
-      .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1 to 11 letters or digits, with at least one letter and no spaces')
-      .optional(),
-    originationNumber: z
-      .string()
-      .trim()
-      .regex(/^\+?[1-9]\d{2,14}$/, 'must be a phone number in E.164 form (e.g. +14155550100) or a short code')
-      .optional(),
-    maxPrice: z
-      .string()
-      .trim()
-      .regex(/^\d{1,4}(\.\d{1,5})?$/, 'must be an amount in USD, e.g. 0.50')
-      .optional(),
+    smsType: z._default(
+      z.pipe(
+        z.string().check(z.trim()),
+        z.transform((value: string, ctx) => {
+          const match = SMS_TYPES.find((type) => type.toLowerCase() === value.toLowerCase());
+          if (!match) {
+            ctx.issues.push({
+              code: 'custom',
+              input: value,
+              message: `must be Transactional or Promotional, not ${JSON.stringify(value)}`,
+            });
+            return z.NEVER;
+          }
+          return match;
+        }),
+      ),
+      'Transactional',
+    ),
+    senderId: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1 to 11 letters or digits, with at least one letter and no spaces'),
+        ),
+    ),
+    originationNumber: z.optional(
+      z.string().check(z.trim(), z.regex(/^\+?[1-9]\d{2,14}$/, 'must be a phone number in E.164 form (e.g. +14155550100) or a short code')),
+    ),
+    maxPrice: z.optional(z.string().check(z.trim(), z.regex(/^\d{1,4}(\.\d{1,5})?$/, 'must be an amount in USD, e.g. 0.50'))),
   }),
   create: (config, deps) => createSnsProvider(config, deps),
 });

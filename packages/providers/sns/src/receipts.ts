@@ -9,7 +9,7 @@
 
 import { scrubProviderText } from '@cognito-sms/core/provider';
 import { type DeliveryReceipt, type DeliveryState, defineReceipts, malformed } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * `delivery.providerResponse` of a `FAILURE` → the vocabulary, one row per reason AWS lists.

@@ -1,11 +1,11 @@
 import { defineProvider, envVariableName, secretString } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createTelnyxProvider, DEFAULT_BASE_URL, type TelnyxProviderConfig } from './telnyx.js';
 
-export { scrubText, TELNYX_ERROR_CODES, telnyxHttpError } from './errors.js';
 export type { TelnyxCodeClass } from './errors.js';
-export { createTelnyxProvider, DEFAULT_BASE_URL, telnyxRequestBody } from './telnyx.js';
+export { scrubText, TELNYX_ERROR_CODES, telnyxHttpError } from './errors.js';
 export type { TelnyxProviderConfig } from './telnyx.js';
+export { createTelnyxProvider, DEFAULT_BASE_URL, telnyxRequestBody } from './telnyx.js';
 
 const env = (key: keyof TelnyxProviderConfig) => envVariableName('telnyx', key);
 
@@ -27,43 +27,52 @@ const ALPHANUMERIC = /^(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 export const telnyxConfigSchema = z
   .object({
     apiKey: secretString(),
-    from: z
-      .string()
-      .refine(
-        (from) => E164.test(from) || SHORT_CODE.test(from) || ALPHANUMERIC.test(from),
-        'must be a Telnyx number in +E.164 (+14155550100), a short code, or an alphanumeric sender ID (1-11 letters, digits or spaces, at least one letter)',
-      )
-      .optional(),
-    messagingProfileId: z.guid('must be a messaging profile ID (a UUID, 8-4-4-4-12 hexadecimal digits)').optional(),
-    baseUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.telnyx.com/v2' })
-      .refine((value) => {
-        // Zod runs this check after a failed `url` check too; that failure is already reported.
-        if (!URL.canParse(value)) return true;
-        const url = new URL(value);
-        return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-      }, 'must have no query string, fragment or credentials')
-      .transform((value) => value.replace(/\/+$/, ''))
-      .default(DEFAULT_BASE_URL),
+    from: z.optional(
+      z
+        .string()
+        .check(
+          z.refine(
+            (from) => E164.test(from) || SHORT_CODE.test(from) || ALPHANUMERIC.test(from),
+            'must be a Telnyx number in +E.164 (+14155550100), a short code, or an alphanumeric sender ID (1-11 letters, digits or spaces, at least one letter)',
+          ),
+        ),
+    ),
+    messagingProfileId: z.optional(z.guid('must be a messaging profile ID (a UUID, 8-4-4-4-12 hexadecimal digits)')),
+    baseUrl: z._default(
+      z.pipe(
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.telnyx.com/v2' }).check(
+          z.refine((value) => {
+            // Zod runs this check after a failed `url` check too; that failure is already reported.
+            if (!URL.canParse(value)) return true;
+            const url = new URL(value);
+            return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+          }, 'must have no query string, fragment or credentials'),
+        ),
+        z.transform((value: string) => value.replace(/\/+$/, '')),
+      ),
+      DEFAULT_BASE_URL,
+    ),
   })
-  .superRefine(
-    (config, ctx) => {
-      if (config.from === undefined && config.messagingProfileId === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['from'],
-          message: `is required: a Telnyx number, short code or alphanumeric sender ID (or set ${env('messagingProfileId')} to send from its number pool)`,
-        });
-      } else if (typeof config.from === 'string' && ALPHANUMERIC.test(config.from) && config.messagingProfileId === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['messagingProfileId'],
-          message: `is required with an alphanumeric sender ID in ${env('from')}`,
-        });
-      }
-    },
-    // Run even when a field failed, so one message names every variable to fix.
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  .check(
+    z.superRefine(
+      (config, ctx) => {
+        if (config.from === undefined && config.messagingProfileId === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['from'],
+            message: `is required: a Telnyx number, short code or alphanumeric sender ID (or set ${env('messagingProfileId')} to send from its number pool)`,
+          });
+        } else if (typeof config.from === 'string' && ALPHANUMERIC.test(config.from) && config.messagingProfileId === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['messagingProfileId'],
+            message: `is required with an alphanumeric sender ID in ${env('from')}`,
+          });
+        }
+      },
+      // Run even when a field failed, so one message names every variable to fix.
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
   );
 
 /**

@@ -20,7 +20,7 @@ import {
   receiptJson,
   requireHeader,
 } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * `to[].status` → the vocabulary: every value of the SDK's `OutboundMessagePayload.To.status`
@@ -58,13 +58,13 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * (Account Settings → Keys & Credentials → Public Key), 32 bytes in base64. Not a secret.
  */
 export const telnyxReceiptsConfig = z.object({
-  publicKey: z
-    .string({ error: 'is required: the base64 public key from Mission Control (Keys & Credentials → Public Key)' })
-    .trim()
-    .refine(
+  publicKey: z.string({ error: 'is required: the base64 public key from Mission Control (Keys & Credentials → Public Key)' }).check(
+    z.trim(),
+    z.refine(
       (value) => BASE64.test(value) && Buffer.from(value, 'base64').length === 32,
       'must be the base64 Ed25519 public key from Mission Control (32 bytes, 44 characters)',
     ),
+  ),
 });
 
 /** The part of a Telnyx webhook this reader needs (OutboundMessage, `data` of the body). */

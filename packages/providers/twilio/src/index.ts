@@ -1,15 +1,15 @@
 import { defineProvider, envVariableName, secretString } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createTwilioProvider, type TwilioProviderConfig } from './twilio.js';
 
 export { TWILIO_ERROR_CODES } from './errors.js';
-export { createTwilioProvider } from './twilio.js';
 export type { TwilioProviderConfig } from './twilio.js';
+export { createTwilioProvider } from './twilio.js';
 
 const env = (key: keyof TwilioProviderConfig) => envVariableName('twilio', key);
 
 const sid = (prefix: 'SK' | 'MG', what: string) =>
-  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be ${what}: "${prefix}" then 32 hexadecimal characters`);
+  z.string().check(z.regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be ${what}: "${prefix}" then 32 hexadecimal characters`));
 
 // A Twilio number (E.164), a short code, or an alphanumeric sender ID: up to 11 of A-Z a-z 0-9,
 // space, + - _ &, with at least one letter (Twilio's Alphanumeric Sender ID formatting rules).
@@ -24,60 +24,71 @@ const SENDER = /^(?:\+[1-9]\d{1,14}|\d{3,8}|(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 +\-
  */
 export const twilioConfigSchema = z
   .object({
-    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, {
-      error: (issue) =>
-        String(issue.input).startsWith('SK')
-          ? `is an API key SID: put it in ${env('apiKeySid')}, and the account SID (AC…) here`
-          : 'must be an Account SID: "AC" then 32 hexadecimal characters',
-    }),
-    authToken: secretString().optional(),
-    apiKeySid: sid('SK', 'an API key SID').optional(),
-    apiKeySecret: secretString().optional(),
-    from: z
-      .string()
-      .regex(SENDER, 'must be a Twilio number in E.164 (+15005550006), a short code, or an alphanumeric sender ID (up to 11 characters, at least one letter)')
-      .optional(),
-    messagingServiceSid: sid('MG', 'a Messaging Service SID').optional(),
-    baseUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.dublin.ie1.twilio.com' })
-      .default('https://api.twilio.com'),
+    accountSid: z.string().check(
+      z.regex(/^AC[0-9a-fA-F]{32}$/, {
+        error: (issue) =>
+          String(issue.input).startsWith('SK')
+            ? `is an API key SID: put it in ${env('apiKeySid')}, and the account SID (AC…) here`
+            : 'must be an Account SID: "AC" then 32 hexadecimal characters',
+      }),
+    ),
+    authToken: z.optional(secretString()),
+    apiKeySid: z.optional(sid('SK', 'an API key SID')),
+    apiKeySecret: z.optional(secretString()),
+    from: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            SENDER,
+            'must be a Twilio number in E.164 (+15005550006), a short code, or an alphanumeric sender ID (up to 11 characters, at least one letter)',
+          ),
+        ),
+    ),
+    messagingServiceSid: z.optional(sid('MG', 'a Messaging Service SID')),
+    baseUrl: z._default(
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.dublin.ie1.twilio.com' }),
+      'https://api.twilio.com',
+    ),
   })
-  .superRefine(
-    (config, ctx) => {
-      const apiKey = config.apiKeySid !== undefined || config.apiKeySecret !== undefined;
-      if (config.authToken !== undefined && apiKey) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['authToken'],
-          message: `set either ${env('authToken')} or ${env('apiKeySid')} + ${env('apiKeySecret')}, not both`,
-        });
-      } else if (!apiKey && config.authToken === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['authToken'],
-          message: `is required (or set ${env('apiKeySid')} and ${env('apiKeySecret')} to authenticate with an API key)`,
-        });
-      } else if (apiKey && config.apiKeySid === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['apiKeySid'], message: `is required with ${env('apiKeySecret')}` });
-      } else if (apiKey && config.apiKeySecret === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['apiKeySecret'], message: `is required with ${env('apiKeySid')}` });
-      }
-      if (config.from === undefined && config.messagingServiceSid === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['from'],
-          message: `is required: a Twilio number, short code or alphanumeric sender ID (or set ${env('messagingServiceSid')} instead)`,
-        });
-      } else if (config.from !== undefined && config.messagingServiceSid !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['messagingServiceSid'],
-          message: `set either ${env('from')} or ${env('messagingServiceSid')}, not both`,
-        });
-      }
-    },
-    // Run even when a field failed, so one message names every variable to fix.
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  .check(
+    z.superRefine(
+      (config, ctx) => {
+        const apiKey = config.apiKeySid !== undefined || config.apiKeySecret !== undefined;
+        if (config.authToken !== undefined && apiKey) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['authToken'],
+            message: `set either ${env('authToken')} or ${env('apiKeySid')} + ${env('apiKeySecret')}, not both`,
+          });
+        } else if (!apiKey && config.authToken === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['authToken'],
+            message: `is required (or set ${env('apiKeySid')} and ${env('apiKeySecret')} to authenticate with an API key)`,
+          });
+        } else if (apiKey && config.apiKeySid === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['apiKeySid'], message: `is required with ${env('apiKeySecret')}` });
+        } else if (apiKey && config.apiKeySecret === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['apiKeySecret'], message: `is required with ${env('apiKeySid')}` });
+        }
+        if (config.from === undefined && config.messagingServiceSid === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['from'],
+            message: `is required: a Twilio number, short code or alphanumeric sender ID (or set ${env('messagingServiceSid')} instead)`,
+          });
+        } else if (config.from !== undefined && config.messagingServiceSid !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['messagingServiceSid'],
+            message: `set either ${env('from')} or ${env('messagingServiceSid')}, not both`,
+          });
+        }
+      },
+      // Run even when a field failed, so one message names every variable to fix.
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
   );
 
 /**

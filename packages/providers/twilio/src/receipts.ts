@@ -15,8 +15,8 @@ import {
   receiptParams,
   requireHeader,
 } from '@cognito-sms/core/receipts';
+import * as z from '@cognito-sms/core/zod';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks.js';
-import * as z from 'zod';
 
 /**
  * `MessageStatus` → the vocabulary (twilio.com/docs/messaging/api/message-resource#message-status-values).

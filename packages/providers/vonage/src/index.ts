@@ -1,5 +1,5 @@
 import { defineProvider, secretString } from '@cognito-sms/core/provider';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 import { createVonageProvider, DEFAULT_BASE_URL, type VonageProviderConfig } from './vonage.js';
 
 export type { VonageStatusClass } from './errors.js';
@@ -13,34 +13,42 @@ export { createVonageProvider, DEFAULT_BASE_URL, smsType } from './vonage.js';
  * of up to 11 characters without spaces. A leading `+` is accepted here and dropped.
  */
 const sender = z
-  .string({ error: 'is required: a number (e.g. 447700900123) or an alphanumeric sender ID (e.g. AcmeInc)' })
-  .trim()
-  .min(1, 'is required: a number (e.g. 447700900123) or an alphanumeric sender ID (e.g. AcmeInc)')
-  .transform((value) => value.replace(/^\+(?=\d)/, ''))
-  .superRefine((value, ctx) => {
-    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (/^\d+$/.test(value)) {
-      if (value.startsWith('00')) fail('a numeric sender is an international number without a leading 00 (e.g. 447700900123)');
-      else if (value.length > 15) fail(`a numeric sender has at most 15 digits (got ${value.length})`);
-      return;
-    }
-    if (/\s/.test(value)) fail('an alphanumeric sender ID cannot contain spaces');
-    else if (value.length > 11) fail(`an alphanumeric sender ID has at most 11 characters (got ${value.length})`);
-    else if (!/^[A-Za-z0-9._&-]+$/.test(value)) fail('an alphanumeric sender ID may contain only letters, digits and . _ & -');
-  });
-
-const baseUrl = z
-  .url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${DEFAULT_BASE_URL}` })
-  .refine(
-    (value) => {
-      if (!URL.canParse(value)) return true; // already reported by z.url
-      const url = new URL(value);
-      return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-    },
-    { error: 'must not carry a query string, fragment or credentials: /sms/json is appended to it' },
+  .pipe(
+    z
+      .string({ error: 'is required: a number (e.g. 447700900123) or an alphanumeric sender ID (e.g. AcmeInc)' })
+      .check(z.trim(), z.minLength(1, 'is required: a number (e.g. 447700900123) or an alphanumeric sender ID (e.g. AcmeInc)')),
+    z.transform((value: string) => value.replace(/^\+(?=\d)/, '')),
   )
-  .transform((value) => value.replace(/\/+$/, ''))
-  .default(DEFAULT_BASE_URL);
+  .check(
+    z.superRefine((value, ctx) => {
+      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+      if (/^\d+$/.test(value)) {
+        if (value.startsWith('00')) fail('a numeric sender is an international number without a leading 00 (e.g. 447700900123)');
+        else if (value.length > 15) fail(`a numeric sender has at most 15 digits (got ${value.length})`);
+        return;
+      }
+      if (/\s/.test(value)) fail('an alphanumeric sender ID cannot contain spaces');
+      else if (value.length > 11) fail(`an alphanumeric sender ID has at most 11 characters (got ${value.length})`);
+      else if (!/^[A-Za-z0-9._&-]+$/.test(value)) fail('an alphanumeric sender ID may contain only letters, digits and . _ & -');
+    }),
+  );
+
+const baseUrl = z._default(
+  z.pipe(
+    z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${DEFAULT_BASE_URL}` }).check(
+      z.refine(
+        (value) => {
+          if (!URL.canParse(value)) return true; // already reported by z.url
+          const url = new URL(value);
+          return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+        },
+        { error: 'must not carry a query string, fragment or credentials: /sms/json is appended to it' },
+      ),
+    ),
+    z.transform((value: string) => value.replace(/\/+$/, '')),
+  ),
+  DEFAULT_BASE_URL,
+);
 
 /**
  * Sends through Vonage's SMS API (`POST /sms/json`) with `@vonage/sms`. `SMS_PROVIDER=vonage`.
@@ -61,7 +69,7 @@ const vonageProvider = defineProvider<VonageProviderConfig>({
     apiKey: secretString(),
     apiSecret: secretString(),
     from: sender,
-    type: z.enum(['auto', 'unicode'], { error: 'must be auto or unicode' }).default('auto'),
+    type: z._default(z.enum(['auto', 'unicode'], { error: 'must be auto or unicode' }), 'auto'),
     baseUrl,
   }),
   create: (config, deps) => createVonageProvider(config, deps),

@@ -25,7 +25,7 @@ import {
   receiptParams,
   safeEqual,
 } from '@cognito-sms/core/receipts';
-import * as z from 'zod';
+import * as z from '@cognito-sms/core/zod';
 
 /**
  * DLR `status` → the vocabulary (the schema's `x-possible-values`). `accepted` and `buffered`
@@ -50,9 +50,10 @@ export type VonageSignatureMethod = (typeof VONAGE_SIGNATURE_METHODS)[number];
 /** Reads `VONAGE_SIGNATURE_SECRET` and `VONAGE_SIGNATURE_METHOD` (the dashboard's settings). */
 export const vonageReceiptsConfig = z.object({
   signatureSecret: secretString(),
-  signatureMethod: z
-    .enum(VONAGE_SIGNATURE_METHODS, { error: `must be one of ${VONAGE_SIGNATURE_METHODS.join(', ')} (the dashboard's signature method)` })
-    .default('md5hash'),
+  signatureMethod: z._default(
+    z.enum(VONAGE_SIGNATURE_METHODS, { error: `must be one of ${VONAGE_SIGNATURE_METHODS.join(', ')} (the dashboard's signature method)` }),
+    'md5hash',
+  ),
 });
 
 /**
