@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -120,7 +120,11 @@ const alarm = (id: string, description: string, metric: cloudwatch.IMetric) =>
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-alarm('CognitoSmsErrors', 'the CustomSMSSender function failed; a user may be waiting for a code', fn.metricErrors({ period: Duration.minutes(5) }));
+alarm(
+  'CognitoSmsErrors',
+  'the CustomSMSSender function failed; a user may be waiting for a code',
+  fn.metricErrors({ period: Duration.minutes(5) }),
+);
 alarm(
   'CognitoSmsFailedInvocationsAlarm',
   'an SMS could not be delivered after every retry; the event is in the failed-invocations queue',
