@@ -13,5 +13,11 @@ export const sharedProject = (name: string) =>
       environment: 'node',
       include: ['test/**/*.test.ts'],
       testTimeout: 20_000,
+      // A worker runs its files one after another in one module graph, so the AWS SDK, the
+      // Encryption SDK and aws-cdk-lib load once per worker, not once per file. Safe because a
+      // file leaves no state behind: environment changes go through vi.stubEnv and are undone
+      // in afterAll, spies are restored, servers closed, and no package keeps module state
+      // between handler instances (each createHandler builds its own child container).
+      isolate: false,
     },
   });

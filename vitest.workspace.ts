@@ -2,6 +2,7 @@
 // no longer reads this file on its own).
 export default [
   'packages/*/vitest.config.ts',
+  'packages/handler/vitest.reliability.config.ts',
   'packages/providers/*/vitest.config.ts',
   'examples/*/vitest.config.ts',
   'scripts/vitest.config.ts',

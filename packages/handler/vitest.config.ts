@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import { sharedProject } from '../../vitest.shared.js';
 
-export default sharedProject('handler');
+// test/reliability/ is its own project (vitest.reliability.config.ts).
+export default mergeConfig(sharedProject('handler'), { test: { exclude: ['test/reliability/**', '**/node_modules/**'] } });
