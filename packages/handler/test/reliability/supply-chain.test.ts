@@ -65,9 +65,9 @@ describe('Reliability: supply chain', () => {
     expect(report.withoutIntegrity).toEqual([]);
   });
 
-  it('runs install scripts only for the packages allowBuilds approves: esbuild and classic-level; aws-sdk is denied', () => {
+  it('runs install scripts only for the packages allowBuilds approves: esbuild and classic-level; aws-sdk and core-js are denied', () => {
     // Prepare: what pnpm-workspace.yaml says.
-    expect(report.allowBuilds).toEqual({ approved: ['classic-level', 'esbuild'], denied: ['aws-sdk'] });
+    expect(report.allowBuilds).toEqual({ approved: ['classic-level', 'esbuild'], denied: ['aws-sdk', 'core-js'] });
     // Assess: every installed package with an install script (or a binding.gyp) was reviewed there…
     expect(report.unreviewed).toEqual([]);
     // …and the ones that may run are exactly the approved ones.
