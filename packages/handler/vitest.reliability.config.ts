@@ -1,9 +1,12 @@
-import { mergeConfig } from 'vitest/config';
 import { sharedProject } from '../../vitest.shared.js';
 
 // The reliability suites hold the handler to its time budgets under load (50 invocations at a
 // time against a loopback KMS served by the test's own event loop): they run after every other
 // file, one at a time, so that no other test file competes with them for the two cores.
-export default mergeConfig(sharedProject('handler-reliability'), {
-  test: { include: ['test/reliability/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } },
-});
+// (Spread, not mergeConfig: mergeConfig concatenates arrays, and `include` must replace the
+// shared `test/**` pattern or this project would run every handler test a second time.)
+const shared = sharedProject('handler-reliability');
+export default {
+  ...shared,
+  test: { ...shared.test, include: ['test/reliability/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } },
+};
