@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type CustomSmsSender, isCognitoSmsError, isSecret, type SendReceipt } from '@cognito-sms/core';
+import { type CustomSmsSender, isCognitoSmsError, type SendReceipt } from '@cognito-sms/core';
 import type { Context } from 'aws-lambda';
 import type { DependencyContainer } from 'tsyringe';
 import type { Environment } from './config/env.js';
 import { type HandlerConfig, loadHandlerConfig } from './config/index.js';
 import { buildContainer, type Deduplicator, type MetricsRecorder, registerProviders, TOKENS } from './container.js';
+import { configFingerprint, createSecretRefresh } from './secret-refresh.js';
 import { createSecretResolver } from './secrets.js';
 
 /** The Lambda handler for Cognito's CustomSMSSender trigger. Cognito reads no response. */
@@ -38,7 +38,6 @@ export interface CreateHandlerOptions {
  */
 export async function createHandler(env: Environment, options: CreateHandlerOptions = {}): Promise<CustomSmsSenderHandler> {
   const logger = options.logger ?? new Logger({ serviceName: 'cognito-sms' });
-  const now = () => Date.now();
   const secrets = createSecretResolver();
   let root: DependencyContainer;
   let scope: { config: HandlerConfig; sender: CustomSmsSender };
@@ -64,27 +63,19 @@ export async function createHandler(env: Environment, options: CreateHandlerOpti
     throw error;
   }
 
-  const { maxAgeSeconds, references } = scope.config.secrets;
-  let secretsDueAt = references.length > 0 && maxAgeSeconds > 0 ? now() + maxAgeSeconds * 1000 : Number.POSITIVE_INFINITY;
-  let current = fingerprint(scope.config);
-
-  /** Re-reads referenced secrets when their max age has passed; rebuilds the providers on a change. */
-  const refreshSecrets = async () => {
-    if (now() < secretsDueAt) return;
-    secretsDueAt = now() + maxAgeSeconds * 1000;
-    try {
-      const config = await loadHandlerConfig(env, { secrets });
-      const next = fingerprint(config);
-      if (next === current) return;
+  const refreshSecrets = createSecretRefresh({
+    secrets: scope.config.secrets,
+    initial: scope.config,
+    load: () => loadHandlerConfig(env, { secrets }),
+    fingerprint: (config) => configFingerprint(config.providers.map((provider) => [provider.entry, provider.config])),
+    apply: async (config) => {
       const child = root.createChildContainer();
       await registerProviders(child, config, logger);
       scope = { config, sender: child.resolve<CustomSmsSender>(TOKENS.sender) };
-      current = next;
-      logger.info('Provider credentials changed; providers rebuilt', { variables: references.map((r) => r.variable) });
-    } catch (error) {
-      logger.warn('Could not re-read secret references; keeping the values in use', { error: describeError(error) });
-    }
-  };
+    },
+    logger,
+    changedMessage: 'Provider credentials changed; providers rebuilt',
+  });
 
   return async (event, context) => {
     logger.addContext(context as Context);
@@ -111,24 +102,6 @@ export async function createHandler(env: Environment, options: CreateHandlerOpti
       logger.resetKeys();
     }
   };
-}
-
-/**
- * Identifies the providers' configuration without keeping a copy of any secret: a SHA-256
- * over the resolved provider configurations (Secret values revealed only into the hash).
- */
-function fingerprint(config: HandlerConfig): string {
-  // Secret.toJSON prints [redacted], so secrets are revealed into plain values before hashing.
-  const plain = (value: unknown): unknown =>
-    isSecret(value)
-      ? { secret: value.reveal() }
-      : Array.isArray(value)
-        ? value.map(plain)
-        : typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
-          ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]))
-          : value;
-  const text = JSON.stringify(config.providers.map((provider) => [provider.entry, plain(provider.config)]));
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Only the fields known to be secret-free: never the cause, which may hold raw SDK output. */

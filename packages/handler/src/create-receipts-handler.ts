@@ -13,9 +13,11 @@ import {
   type ReceiptRequest,
 } from '@cognito-sms/core/receipts';
 import type { Environment } from './config/env.js';
-import { loadReceiptsFunctionConfig } from './config/receipts-function.js';
+import { loadReceiptsFunctionConfig, type ReceiptsFunctionConfig } from './config/receipts-function.js';
 import { openDeliveryLedger } from './ledger.js';
 import { createEmfPublisher, type EmfPublisher } from './metrics.js';
+import { configFingerprint, createSecretRefresh } from './secret-refresh.js';
+import { createSecretResolver } from './secrets.js';
 
 /** The largest callback body read, in bytes: a delivery report is well under 8 KiB; 64 KiB leaves room for batches. */
 export const MAX_RECEIPT_BODY_BYTES = 64 * 1024;
@@ -70,6 +72,8 @@ export interface CreateReceiptsHandlerOptions {
 /**
  * Reads the configuration from `env` once (the sender's variables: SMS_PROVIDER, SMS_ROUTES,
  * each provider's secrets), builds each chained provider's receipts part, and returns the handler.
+ * Secret references are read again after `SMS_SECRETS_MAX_AGE_S`, as the sender reads them: a
+ * changed value rebuilds the receipts parts; a failed re-read keeps the values in use.
  *
  * Every webhook is verified by its provider's scheme before it has any effect; a refused one is
  * answered 401/403/404/405/413/400 and counted as `SmsReceiptRejected`. Nothing a provider sent
@@ -81,34 +85,44 @@ export interface CreateReceiptsHandlerOptions {
 export async function createReceiptsHandler(env: Environment, options: CreateReceiptsHandlerOptions = {}): Promise<ReceiptsHandler> {
   const logger = options.logger ?? new Logger({ serviceName: 'cognito-sms-receipts' });
   const now = options.now ?? Date.now;
-  let webhooks: Map<string, ReceiptReader>;
-  let awsReaders: Map<AwsEventSource, AwsEventReader[]>;
-  let baseUrl: string | undefined;
+  const secrets = createSecretResolver();
+  let readers: Readers;
+  let config: ReceiptsFunctionConfig;
   let emf: EmfPublisher | undefined;
   let ledger = options.ledger;
   try {
-    const config = await loadReceiptsFunctionConfig(env);
-    webhooks = new Map();
-    awsReaders = new Map();
-    for (const { definition, config: settings } of config.receipts) {
-      const reader = await definition.create(settings, { logger });
-      if (isAwsEventReader(reader)) awsReaders.set(reader.source, [...(awsReaders.get(reader.source) ?? []), reader]);
-      else webhooks.set(reader.id, reader);
-    }
-    baseUrl = config.url;
+    config = await loadReceiptsFunctionConfig(env, { secrets });
+    readers = await createReaders(config, logger);
     // Without a ledger every final receipt counts, repeats too: the table makes each count once.
     if (!ledger && config.ledgerTable) ledger = await openDeliveryLedger(config.ledgerTable, now);
     emf = config.metrics.enabled ? await createEmfPublisher(config.metrics) : undefined;
     logger.debug('cognito-sms receipts ready', {
-      webhooks: [...webhooks.keys()],
-      awsEvents: [...awsReaders.values()].flat().map((reader) => reader.id),
+      webhooks: [...readers.webhooks.keys()],
+      awsEvents: [...readers.aws.values()].flat().map((reader) => reader.id),
       withoutReceipts: config.withoutReceipts,
+      secretReferences: config.secrets.references.map((reference) => reference.variable),
       ledger: ledger ? (options.ledger ? 'given' : 'dynamodb') : 'none',
     });
   } catch (error) {
     logger.error('cognito-sms receipts could not start', { error: describeError(error) });
     throw error;
   }
+  const baseUrl = config.url;
+
+  // A rotated secret (a provider's auth token, a callback secret) reaches the verifiers after
+  // SMS_SECRETS_MAX_AGE_S, as it reaches the sender's providers.
+  const refreshSecrets = createSecretRefresh({
+    secrets: config.secrets,
+    initial: config,
+    load: () => loadReceiptsFunctionConfig(env, { secrets }),
+    fingerprint: (next) => configFingerprint(next.receipts.map(({ definition, config: settings }) => [definition.id, settings])),
+    apply: async (next) => {
+      readers = await createReaders(next, logger);
+    },
+    logger,
+    changedMessage: 'Provider credentials changed; receipt readers rebuilt',
+    now,
+  });
 
   const count = (name: string, value: number, unit: 'Count' | 'Milliseconds', dimensions: Parameters<EmfPublisher['add']>[3]) =>
     emf?.add(name, unit, value, dimensions);
@@ -147,7 +161,7 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
 
   const onWebhook = async (event: FunctionUrlRequest): Promise<ReceiptsResponse> => {
     const id = event.rawPath.replace(/\/+$/, '').split('/').pop() ?? '';
-    const reader = webhooks.get(id);
+    const reader = readers.webhooks.get(id);
     try {
       if (reader === undefined) {
         throw new ReceiptRejectedError(
@@ -173,14 +187,14 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
   };
 
   const onAwsEvents = async (source: AwsEventSource, messages: readonly { message: string; origin: string }[]): Promise<void> => {
-    const readers = awsReaders.get(source) ?? [];
-    if (readers.length === 0) {
+    const sourceReaders = readers.aws.get(source) ?? [];
+    if (sourceReaders.length === 0) {
       logger.warn('Status events arrived from AWS but no chained provider reads them', { source });
       return;
     }
     for (const { message, origin } of messages) {
       const receivedAt = now();
-      for (const reader of readers) {
+      for (const reader of sourceReaders) {
         let receipts: readonly DeliveryReceipt[];
         try {
           receipts = reader.readEvent({ source, message, origin, receivedAt });
@@ -198,6 +212,7 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
 
   return async (event) => {
     try {
+      await refreshSecrets();
       if (isFunctionUrlRequest(event)) return await onWebhook(event);
       const logs = cloudWatchLogsMessages(event);
       if (logs) {
@@ -220,6 +235,25 @@ export async function createReceiptsHandler(env: Environment, options: CreateRec
       emf?.flush();
     }
   };
+}
+
+/** Each chained provider's receipts part, by what calls it. */
+interface Readers {
+  /** Function URL webhooks, by provider id (the path). */
+  readonly webhooks: Map<string, ReceiptReader>;
+  /** Readers of AWS status events, by event source. */
+  readonly aws: Map<AwsEventSource, AwsEventReader[]>;
+}
+
+async function createReaders(config: ReceiptsFunctionConfig, logger: Logger): Promise<Readers> {
+  const webhooks = new Map<string, ReceiptReader>();
+  const aws = new Map<AwsEventSource, AwsEventReader[]>();
+  for (const { definition, config: settings } of config.receipts) {
+    const reader = await definition.create(settings, { logger });
+    if (isAwsEventReader(reader)) aws.set(reader.source, [...(aws.get(reader.source) ?? []), reader]);
+    else webhooks.set(reader.id, reader);
+  }
+  return { webhooks, aws };
 }
 
 const isFunctionUrlRequest = (event: unknown): event is FunctionUrlRequest =>

@@ -4,7 +4,7 @@
 import { ConfigError, type ConfigIssue } from '@cognito-sms/core';
 import type { ReceiptsDefinition } from '@cognito-sms/core/receipts';
 import { BUILT_IN_RECEIPTS } from '../receipts-providers.js';
-import type { SecretResolver } from '../secrets.js';
+import type { SecretReference, SecretResolver } from '../secrets.js';
 import { type Environment, TABLE_NAME } from './env.js';
 import { readConfigFile } from './file.js';
 import { type MetricsSettings, parseMetrics } from './metrics.js';
@@ -28,12 +28,15 @@ export interface ReceiptsFunctionConfig {
   readonly metrics: MetricsSettings;
   /** The state table receipts are settled and counted in (SMS_IDEMPOTENCY_TABLE, else SMS_GUARD_TABLE); undefined: none. */
   readonly ledgerTable: string | undefined;
+  /** The secret references resolved (re-read after `maxAgeSeconds`, SMS_SECRETS_MAX_AGE_S, as the sender does). */
+  readonly secrets: { readonly maxAgeSeconds: number; readonly references: readonly SecretReference[] };
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 /**
- * Reads the receipts function's configuration, resolving secret references once.
+ * Reads the receipts function's configuration, resolving secret references through `secrets`
+ * (a resolver created here when none is given).
  *
  * @throws {ConfigError} naming every missing or invalid variable.
  * @example `const config = await loadReceiptsFunctionConfig(process.env)`
@@ -70,7 +73,14 @@ export async function loadReceiptsFunctionConfig(
     });
   }
   if (!settings || !metrics || issues.length > 0) throw new ConfigError(issues);
-  return { receipts, withoutReceipts, url: settings.url, metrics, ledgerTable: table };
+  return {
+    receipts,
+    withoutReceipts,
+    url: settings.url,
+    metrics,
+    ledgerTable: table,
+    secrets: { maxAgeSeconds, references: resolved.references },
+  };
 }
 
 /**

@@ -16,8 +16,27 @@
 //   response-status-and-error-codes): groups 1 PENDING, 2 UNDELIVERABLE, 3 DELIVERED, 4 EXPIRED,
 //   5 REJECTED; MISSING_TO (51) when `to` is empty, REJECTED_DESTINATION (52) when the number is
 //   not valid. A send that Infobip rejects still answers HTTP 200, with a REJECTED status.
+// - Delivery reports: "Receive outbound SMS message report" (infobip.com/docs/api/channels/sms/
+//   sms-messaging/logs-and-status-reports/receive-outbound-sms-message-report) and "Delivery
+//   reports on Notify URL": a message with `notifyUrl` has its final report POSTed there as
+//   `{ results: [{ bulkId, messageId, to, sentAt, doneAt, smsCount, mccMnc, callbackData?, price,
+//   status, error }] }` (times `yyyy-MM-dd'T'HH:mm:ss.SSSZ`), as `notifyContentType` says (JSON or
+//   XML; only JSON is emulated). Infobip signs nothing: whatever token the URL carries comes back
+//   as it was sent. Statuses: DELIVERED_TO_HANDSET (group 3, id 5), UNDELIVERABLE_NOT_DELIVERED
+//   (2, 9), EXPIRED_EXPIRED (4, 15), REJECTED_NETWORK (5, 6); errors NO_ERROR (0) and
+//   EC_ABSENT_SUBSCRIBER (HANDSET_ERRORS, 27).
 import { randomUUID } from 'node:crypto';
-import { type Emulator, type RecordedRequest, type ScriptedResponse, startEmulator } from '@cognito-sms/testkit';
+import {
+  type CallbackSender,
+  createCallbackSender,
+  type DeliveryOutcome,
+  type Emulator,
+  type OutcomeByDestination,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type SentCallback,
+  startEmulator,
+} from '@cognito-sms/testkit';
 
 export const INFOBIP_TEST_API_KEY = 'test-api-key-infobip-9a7b3c';
 
@@ -73,12 +92,16 @@ export interface InfobipDelivery {
 
 export interface InfobipEmulatorOptions {
   readonly apiKey?: string;
+  /** Where each message with a `notifyUrl` ends up (default: delivered). */
+  readonly outcome?: OutcomeByDestination;
 }
 
 export interface InfobipEmulator extends Emulator {
   readonly apiKey: string;
   /** Messages the route accepted (scripted responses deliver nothing). */
   readonly delivered: InfobipDelivery[];
+  /** Waits for the delivery reports sent so far and returns them with the receiver's answers. */
+  receipts(): Promise<readonly SentCallback[]>;
 }
 
 /**
@@ -132,6 +155,8 @@ const badRequest = (field: string, violation: string) => infobipError(400, 'BAD_
  */
 export async function startInfobipEmulator(options: InfobipEmulatorOptions = {}): Promise<InfobipEmulator> {
   const apiKey = options.apiKey ?? INFOBIP_TEST_API_KEY;
+  const outcome = options.outcome ?? (() => 'delivered');
+  const callbacks = createCallbackSender();
   const delivered: InfobipDelivery[] = [];
 
   const route = (request: RecordedRequest): ScriptedResponse => {
@@ -150,6 +175,13 @@ export async function startInfobipEmulator(options: InfobipEmulatorOptions = {})
       }
       if (typeof message.text !== 'string') return badRequest(`messages[${index}].text`, 'must not be null');
       if (message.from !== undefined && typeof message.from !== 'string') return badRequest(`messages[${index}].from`, 'must be a string');
+      const { notifyUrl, notifyContentType = 'application/json', callbackData } = message;
+      if (notifyUrl !== undefined && (typeof notifyUrl !== 'string' || !URL.canParse(notifyUrl))) {
+        return badRequest(`messages[${index}].notifyUrl`, 'must be a valid URL');
+      }
+      if (notifyContentType !== 'application/json') {
+        return badRequest(`messages[${index}].notifyContentType`, 'only application/json is emulated');
+      }
       for (const destination of message.destinations as unknown[]) {
         const to = (destination as { to?: unknown } | null)?.to;
         const messageId = randomUUID();
@@ -160,6 +192,10 @@ export async function startInfobipEmulator(options: InfobipEmulatorOptions = {})
         } else {
           delivered.push({ messageId, to, from: message.from as string | undefined, text: message.text });
           answers.push({ messageId, status: INFOBIP_PENDING, to });
+          if (typeof notifyUrl === 'string') {
+            const data = typeof callbackData === 'string' ? callbackData : undefined;
+            reportDelivery(callbacks, { url: notifyUrl, bulkId, messageId, to, callbackData: data }, outcome);
+          }
         }
       }
     }
@@ -171,9 +207,82 @@ export async function startInfobipEmulator(options: InfobipEmulatorOptions = {})
     ...emulator,
     apiKey,
     delivered,
+    receipts: () => callbacks.settled(),
     reset: () => {
       emulator.reset();
+      callbacks.reset();
       delivered.length = 0;
     },
   };
+}
+
+const NO_ERROR = { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', description: 'No Error', permanent: false };
+
+// The final report's status and error for each outcome.
+const FINAL_REPORT: Record<DeliveryOutcome, { status: InfobipStatus; error: typeof NO_ERROR }> = {
+  delivered: {
+    status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET', description: 'Message delivered to handset' },
+    error: NO_ERROR,
+  },
+  undelivered: {
+    status: {
+      groupId: 2,
+      groupName: 'UNDELIVERABLE',
+      id: 9,
+      name: 'UNDELIVERABLE_NOT_DELIVERED',
+      description: 'Message sent not delivered',
+    },
+    error: {
+      groupId: 1,
+      groupName: 'HANDSET_ERRORS',
+      id: 27,
+      name: 'EC_ABSENT_SUBSCRIBER',
+      description: 'Absent Subscriber',
+      permanent: false,
+    },
+  },
+  failed: { status: infobipRejected('REJECTED_NETWORK'), error: NO_ERROR },
+  expired: {
+    status: { groupId: 4, groupName: 'EXPIRED', id: 15, name: 'EXPIRED_EXPIRED', description: 'Message expired' },
+    error: NO_ERROR,
+  },
+};
+
+/** `2019-11-09T16:00:00.000+0000`, the reports' time format (UTC). */
+const infobipTime = (date: Date): string => date.toISOString().replace('Z', '+0000');
+
+/** Queues the one final delivery report of a message, to its notifyUrl exactly as given. */
+function reportDelivery(
+  callbacks: CallbackSender,
+  message: {
+    readonly url: string;
+    readonly bulkId: string;
+    readonly messageId: string;
+    readonly to: string;
+    readonly callbackData: string | undefined;
+  },
+  outcome: OutcomeByDestination,
+): void {
+  const sentAt = infobipTime(new Date());
+  const { status, error } = FINAL_REPORT[outcome(`+${message.to}`)];
+  const result = {
+    bulkId: message.bulkId,
+    messageId: message.messageId,
+    to: message.to,
+    sentAt,
+    doneAt: infobipTime(new Date()),
+    smsCount: 1,
+    mccMnc: '23410',
+    ...(message.callbackData === undefined ? {} : { callbackData: message.callbackData }),
+    price: { pricePerMessage: 0.01, currency: 'EUR' },
+    status,
+    error,
+  };
+  callbacks.send({
+    url: message.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ results: [result] }),
+    delayMs: 20,
+  });
 }
