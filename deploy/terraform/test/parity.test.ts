@@ -47,7 +47,7 @@ interface Scenario {
 }
 
 const defaults: Conditions = {
-  'var.user_pool_in_this_configuration': true,
+  'var.pinned_user_pool_id == null': true,
   'var.kms_key_arn == null': true,
   'length(var.secret_arns) > 0': true,
   'local.state_table_enabled': true,
@@ -63,7 +63,7 @@ const scenarios: Scenario[] = [
     name: 'a pool managed elsewhere',
     samePool: false,
     props: {},
-    conditions: { ...defaults, 'var.user_pool_in_this_configuration': false },
+    conditions: { ...defaults, 'var.pinned_user_pool_id == null': false },
   },
   {
     name: 'the guard off',
@@ -152,9 +152,10 @@ beforeAll(async () => {
 
 /** The branches of `cognito_source_arn`: the pool of this configuration cannot be named in the key policy. */
 function cognitoSourceArn(conditions: Conditions): string {
-  const match = /^\$\{var\.user_pool_in_this_configuration \? "(.+)" : local\.user_pool_arn\}$/.exec(locals.cognito_source_arn);
+  const match = /^\$\{var\.pinned_user_pool_id == null \? "(.+)" : "(.+)"\}$/.exec(locals.cognito_source_arn);
   if (!match) throw new Error(`unexpected cognito_source_arn ${locals.cognito_source_arn}`);
-  return conditions['var.user_pool_in_this_configuration'] ? tfText(match[1] as string) : '{pool_arn}';
+  const arn = tfText((conditions['var.pinned_user_pool_id == null'] ? match[1] : match[2]) as string);
+  return arn.replace(/^arn:\{partition\}:cognito-idp:\{region\}:\{account\}:userpool\/\{pool_id\}$/, '{pool_arn}');
 }
 
 /** Terraform references → the symbols of the CDK side; anything unknown stays as it is (and then differs). */
@@ -164,6 +165,7 @@ function tfText(value: string): string {
     'local.partition': '{partition}',
     'local.region': '{region}',
     'var.user_pool_id': '{pool_id}',
+    'var.pinned_user_pool_id': '{pool_id}',
     'local.user_pool_arn': '{pool_arn}',
     'local.kms_key_arn': '{key_arn}',
     'aws_sqs_queue.failed_invocations.arn': '{queue_arn}',
@@ -447,7 +449,7 @@ describe('Terraform module: the rest of what the construct sets', () => {
 
   it("outputs the construct's attach command for a pool managed elsewhere", () => {
     const value = String(blockOf(module, 'output', 'attach_trigger_command').value);
-    const match = /^\$\{var\.user_pool_in_this_configuration \? null : "(.+)"\}$/s.exec(value);
+    const match = /^\$\{var\.pinned_user_pool_id == null \? null : "(.+)"\}$/s.exec(value);
     if (!match?.[1]) throw new Error(`unexpected attach_trigger_command ${value}`);
     // HCL string escapes undone: the command a shell gets.
     const command = match[1].replaceAll('\\"', '"');
@@ -474,7 +476,6 @@ describe('Terraform example: a new pool wired to the module', () => {
     expect(sms).toMatchObject({
       source: '../../modules/cognito-sms',
       user_pool_id: '${aws_cognito_user_pool.pool.id}',
-      user_pool_in_this_configuration: true,
       sms_providers: ['twilio'],
     });
     // Every argument the example passes is a variable of the module.

@@ -80,11 +80,10 @@ resource "aws_cognito_user_pool" "pool" {
 module "sms" {
   source = "../../modules/cognito-sms"
 
-  user_pool_id                    = aws_cognito_user_pool.pool.id
-  user_pool_in_this_configuration = true
-  bundle_zip                      = var.bundle_zip != null ? var.bundle_zip : data.archive_file.handler[0].output_path
-  sms_providers                   = ["twilio"]
-  secret_arns                     = [data.aws_secretsmanager_secret.twilio.arn]
+  user_pool_id  = aws_cognito_user_pool.pool.id
+  bundle_zip    = var.bundle_zip != null ? var.bundle_zip : data.archive_file.handler[0].output_path
+  sms_providers = ["twilio"]
+  secret_arns   = [data.aws_secretsmanager_secret.twilio.arn]
   environment = {
     TWILIO_ACCOUNT_SID = jsondecode(data.aws_secretsmanager_secret_version.twilio.secret_string).accountSid
     TWILIO_AUTH_TOKEN  = jsondecode(data.aws_secretsmanager_secret_version.twilio.secret_string).authToken

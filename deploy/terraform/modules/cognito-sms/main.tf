@@ -9,9 +9,11 @@ locals {
 
   cognito_service_principal = "cognito-idp.amazonaws.com"
   user_pool_arn             = "arn:${local.partition}:cognito-idp:${local.region}:${local.account_id}:userpool/${var.user_pool_id}"
-  # A pool of this configuration names the key, so the key policy cannot name the pool (a
-  # cycle): it admits this account's pools in this region, as the CDK construct does then.
-  cognito_source_arn = var.user_pool_in_this_configuration ? "arn:${local.partition}:cognito-idp:${local.region}:${local.account_id}:userpool/*" : local.user_pool_arn
+  # A pool of this configuration names the key, so nothing the key or the function depends on
+  # may refer to var.user_pool_id (Terraform draws edges from both branches of a conditional):
+  # unpinned, the key policy admits this account's pools in this region, as the CDK construct
+  # does for a pool of its stack.
+  cognito_source_arn = var.pinned_user_pool_id == null ? "arn:${local.partition}:cognito-idp:${local.region}:${local.account_id}:userpool/*" : "arn:${local.partition}:cognito-idp:${local.region}:${local.account_id}:userpool/${var.pinned_user_pool_id}"
 
   kms_key_arn  = var.kms_key_arn == null ? aws_kms_key.sms[0].arn : var.kms_key_arn
   sms_provider = join(",", var.sms_providers)
@@ -33,7 +35,7 @@ locals {
       SMS_PROVIDER = local.sms_provider
     },
     # A pool of this configuration names the function, so the function cannot name the pool.
-    var.user_pool_in_this_configuration ? {} : { COGNITO_USER_POOL_IDS = var.user_pool_id },
+    var.pinned_user_pool_id == null ? {} : { COGNITO_USER_POOL_IDS = var.pinned_user_pool_id },
     local.state_table_enabled ? { SMS_IDEMPOTENCY_TABLE = local.state_table_name } : {},
     local.guard_on ? { SMS_GUARD_TABLE = local.state_table_name, SMS_GUARD_HASH_KEY = local.guard_hash_key_arn } : {},
     var.guard ? {} : { SMS_GUARD = "off" },
@@ -226,6 +228,13 @@ resource "aws_lambda_permission" "cognito_invoke" {
   principal      = local.cognito_service_principal
   source_arn     = local.user_pool_arn
   source_account = local.account_id
+
+  lifecycle {
+    precondition {
+      condition     = var.pinned_user_pool_id == null || var.pinned_user_pool_id == var.user_pool_id
+      error_message = "pinned_user_pool_id must be null or equal user_pool_id."
+    }
+  }
 }
 
 # ---- Failed invocations ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "user_pool_id" {
-  description = "The user pool whose SMS this function sends, e.g. eu-west-1_AbC123."
+  description = "The user pool whose SMS this function sends, e.g. eu-west-1_AbC123. Only Cognito's invoke permission, the decrypt policy and attach_trigger_command refer to it, so a pool of this configuration may pass its id."
   type        = string
   validation {
     condition     = can(regex("^[\\w-]+_[0-9a-zA-Z]+$", var.user_pool_id))
@@ -17,18 +17,22 @@ variable "user_pool_id" {
   }
 }
 
-variable "user_pool_in_this_configuration" {
+variable "pinned_user_pool_id" {
   description = <<-EOT
-    true when your configuration defines the pool (aws_cognito_user_pool) and sets its
-    lambda_config from this module's outputs, as the example does. The pool then refers to the
-    function and the key, so neither can name the pool (Terraform would report a cycle): the key
-    policy admits this account's pools in this region, COGNITO_USER_POOL_IDS is not set, and the
-    invoke permission and the decrypt condition still name this pool only (the CDK construct
-    with a pool of the same stack). false for a pool managed elsewhere: the key policy names the
-    exact pool, COGNITO_USER_POOL_IDS is set, and the attach_trigger_command output attaches it.
+    For a pool managed outside this configuration only: the same id as user_pool_id. The key
+    policy and COGNITO_USER_POOL_IDS then name this pool exactly and attach_trigger_command
+    attaches it (the CDK construct with an imported pool). null (the default) for a pool whose
+    lambda_config refers to this module's outputs: the key and the function cannot name it
+    (Terraform would report a cycle), so the key policy admits this account's pools in this
+    region and COGNITO_USER_POOL_IDS is not set; the invoke permission and the decrypt
+    condition still name user_pool_id only (the construct with a pool of the same stack).
   EOT
-  type        = bool
-  default     = true
+  type        = string
+  default     = null
+  validation {
+    condition     = var.pinned_user_pool_id == null || can(regex("^[\\w-]+_[0-9a-zA-Z]+$", var.pinned_user_pool_id))
+    error_message = "pinned_user_pool_id must be null or a user pool id such as eu-west-1_AbC123."
+  }
 }
 
 variable "sms_providers" {
