@@ -12,6 +12,7 @@ import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dependencyCycles } from '../../../packages/cdk/test/support.js';
 
 const run = promisify(execFile);
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,6 +116,10 @@ describe('Example: examples/amplify-gen2', () => {
       CustomSMSSender: { LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, LambdaVersion: 'V1_0' },
       KMSKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
+  });
+
+  it('has no dependency cycle in the auth stack (the pool names the function and the key; only the permission and the decrypt policy name the pool)', () => {
+    expect(dependencyCycles(template)).toEqual([]);
   });
 
   it("gives the key the construct's Cognito statement (CreateGrant + Encrypt, scoped to this account's pools)", () => {
