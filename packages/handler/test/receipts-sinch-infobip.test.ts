@@ -2,58 +2,22 @@
 // provider's emulator with SMS_RECEIPTS_URL set, the emulator calls the loopback function URL back
 // as the provider does (Sinch: HMAC-signed delivery reports to callback_url; Infobip: the report
 // to notifyUrl, which carries the sender's token), and the receipts function verifies and counts it.
-import type { DeliveryLedger } from '@cognito-sms/core/receipts';
 import { createMemoryDeliveryLedger } from '@cognito-sms/receipts/memory';
-import { cognitoEvent, DEFAULT_PHONE_NUMBER, type FunctionUrl, startFunctionUrl } from '@cognito-sms/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type InfobipEmulator, startInfobipEmulator } from '../../providers/infobip/test/emulator.js';
 import { type SinchEmulator, startSinchEmulator } from '../../providers/sinch/test/emulator.js';
-import { createHandler } from '../src/create-handler.js';
-import { createReceiptsHandler, type ReceiptsHandler } from '../src/create-receipts-handler.js';
+import { createReceiptsHandler } from '../src/create-receipts-handler.js';
 import { logLines, metricValues } from './policy-support.js';
+import { useReceiptsRoundTrip } from './receipts-round-trip.js';
 import { useHandlerHarness } from './support.js';
 
 const h = useHandlerHarness();
-const CODE = '918273';
-let url: FunctionUrl | undefined;
-const emulators: { close(): Promise<void> }[] = [];
+const { emulators, serveReceipts, sendCode, ...roundTrip } = useReceiptsRoundTrip(h);
 
-afterEach(async () => {
-  await url?.close();
-  url = undefined;
-  for (const emulator of emulators.splice(0)) await emulator.close();
-});
-
-/** Serves a receipts handler on a loopback function URL; SMS_RECEIPTS_URL is that URL. */
-async function serveReceipts(create: (receiptsUrl: string) => Promise<ReceiptsHandler>): Promise<FunctionUrl> {
-  let handler: ReceiptsHandler | undefined;
-  url = await startFunctionUrl(async (event) => (handler ? handler(event) : { statusCode: 503 }));
-  handler = await create(url.url);
-  return url;
-}
-
-/** Sends one sign-up code through `env`'s provider, with the send recorded in `ledger` as the sender does. */
-async function sendCode(env: Parameters<typeof createHandler>[0], ledger: DeliveryLedger, provider: string): Promise<string> {
-  const sender = await createHandler(env);
-  const sent = await sender(cognitoEvent('CustomSMSSender_SignUp', { code: await h.encrypt(CODE) }), h.context);
-  await ledger.recordSent(
-    { provider, messageId: sent.messageId, sentAt: Date.now() - 1500, country: 'GB', trigger: 'CustomSMSSender_SignUp' },
-    { signal: AbortSignal.timeout(1000) },
-  );
-  return sent.messageId;
-}
-
-/** The metric and log a verified final receipt leaves, and no secret or number in the output. */
+/** What every round trip checks, and the receipt's latency from the recorded send. */
 function expectCountedOnce(provider: string, messageId: string, state: string, secrets: readonly string[]): void {
-  const metric = state === 'delivered' ? 'SmsDelivered' : 'SmsUndelivered';
-  expect(metricValues(h.output, metric)).toEqual([
-    { value: 1, service: 'cognito-sms', provider, country: 'GB', trigger: 'CustomSMSSender_SignUp' },
-  ]);
+  roundTrip.expectCountedOnce(provider, messageId, state, secrets);
   expect(metricValues(h.output, 'SmsDeliveryLatency')).toEqual([expect.objectContaining({ provider, country: 'GB' })]);
-  expect(metricValues(h.output, 'SmsReceiptRejected')).toEqual([]);
-  expect(logLines(h.output, 'Delivery receipt')).toEqual([expect.objectContaining({ provider, messageId, state })]);
-  const output = h.output.join('');
-  for (const secret of [CODE, DEFAULT_PHONE_NUMBER, DEFAULT_PHONE_NUMBER.slice(1), ...secrets]) expect(output).not.toContain(secret);
 }
 
 describe('Receipts round trip: Sinch delivery reports', () => {
