@@ -1,6 +1,5 @@
 import { gunzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { isCognitoSmsError } from '@cognito-sms/core';
 import {
   type AwsEventReader,
   type AwsEventSource,
@@ -14,6 +13,7 @@ import {
 } from '@cognito-sms/core/receipts';
 import type { Environment } from './config/env.js';
 import { loadReceiptsFunctionConfig, type ReceiptsFunctionConfig } from './config/receipts-function.js';
+import { describeError } from './describe-error.js';
 import { openDeliveryLedger } from './ledger.js';
 import { createEmfPublisher, type EmfPublisher } from './metrics.js';
 import { configFingerprint, createSecretRefresh } from './secret-refresh.js';
@@ -325,10 +325,4 @@ function snsMessages(event: unknown): { message: string; origin: string }[] | un
 
 function respond(statusCode: number, body: unknown, headers: Record<string, string> = {}): ReceiptsResponse {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
-}
-
-/** Only the fields known to be secret-free. */
-function describeError(error: unknown): Record<string, unknown> {
-  if (isCognitoSmsError(error)) return { name: error.name, code: error.code, message: error.message };
-  return { name: error instanceof Error ? error.name : typeof error, message: 'unexpected failure' };
 }

@@ -3,7 +3,8 @@
 // the function that signs with it and the one that verifies with it), so both refresh alike.
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { isCognitoSmsError, isSecret } from '@cognito-sms/core';
+import { isSecret } from '@cognito-sms/core';
+import { describeError } from './describe-error.js';
 import type { SecretReference } from './secrets.js';
 
 export interface SecretRefreshOptions<C> {
@@ -76,10 +77,4 @@ export function configFingerprint(entries: readonly (readonly [string, unknown])
           : value;
   const text = JSON.stringify(entries.map(([name, config]) => [name, plain(config)]));
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** Only the fields known to be secret-free: never the cause, which may hold raw SDK output. */
-function describeError(error: unknown): Record<string, unknown> {
-  if (isCognitoSmsError(error)) return { name: error.name, code: error.code, message: error.message };
-  return { name: error instanceof Error ? error.name : typeof error, message: 'unexpected failure' };
 }
