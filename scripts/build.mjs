@@ -5,23 +5,18 @@
 // A package's build steps other than its `tsc -p tsconfig.build.json` (the handler's esbuild
 // bundle) run first, in the package's directory. `pnpm --filter <pkg> build` still builds one.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, workspaceDirs } from './publishing.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TSC_STEP = 'tsc -p tsconfig.build.json';
 
 /** Workspace packages by name: directory and manifest. */
 function workspacePackages() {
   const found = new Map();
-  for (const parent of ['packages', 'packages/providers', 'examples']) {
-    for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
-      const dir = join(parent, entry.name);
-      if (!entry.isDirectory() || !existsSync(join(root, dir, 'package.json'))) continue;
-      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
-      found.set(manifest.name, { dir, manifest });
-    }
+  for (const dir of workspaceDirs()) {
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    found.set(manifest.name, { dir, manifest });
   }
   return found;
 }
