@@ -3,16 +3,11 @@ import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { KmsKeyringClass } from '@aws-crypto/kms-keyring';
 import { CommitmentPolicy, KeyringNode, NodeAlgorithmSuite } from '@aws-crypto/material-management-node';
 import { deserializeFactory } from '@aws-crypto/serialize';
-import { DecryptCommand, type DecryptCommandInput, type DecryptCommandOutput } from '@aws-sdk/client-kms';
 import { DecryptError } from './errors.js';
+import type { KmsDecryptClient, KmsDecryptInput, KmsDecryptOutput } from './kms-decrypt-client.js';
 import { NativeVerificationKeyCmm } from './native-verification-cmm.js';
 import { quoteCapped } from './quote.js';
 import { Secret } from './secret.js';
-
-/** The one KMS operation decryption needs; a `KMSClient` from `@aws-sdk/client-kms` fits. */
-export interface KmsDecryptClient {
-  send(command: DecryptCommand, options?: { abortSignal?: AbortSignal }): Promise<DecryptCommandOutput>;
-}
 
 export interface CodeDecrypterOptions {
   /** Full key ARNs (`arn:aws:kms:<region>:<account>:key/<id>`) the pools encrypt under. */
@@ -42,7 +37,7 @@ export const isKmsKeyArn = (value: string): boolean => KMS_KEY_ARN.test(value);
 // DynamoDB client, which Lambda would load at every cold start for nothing.
 type KmsKeyringInput = {
   keyIds: string[];
-  clientProvider: (region: string) => { decrypt(input: DecryptCommandInput): Promise<DecryptCommandOutput> } | false;
+  clientProvider: (region: string) => { decrypt(input: KmsDecryptInput): Promise<KmsDecryptOutput> } | false;
 };
 // The SDK refuses `new` on the mixin itself: it must be subclassed, as KmsKeyringNode does.
 class ModularKmsKeyring extends (KmsKeyringClass(KeyringNode as never) as unknown as new (input: KmsKeyringInput) => object) {}
@@ -54,7 +49,7 @@ class ModularKmsKeyring extends (KmsKeyringClass(KeyringNode as never) as unknow
  *
  * @example
  * ```ts
- * const decrypter = createCodeDecrypter({ keyArns: [arn], kmsClientFor: (region) => new KMSClient({ region }) });
+ * const decrypter = createCodeDecrypter({ keyArns: [arn], kmsClientFor: (region) => new KMS({ region }) });
  * const code = await decrypter.decrypt(event.request.code, event.userPoolId);
  * ```
  */
@@ -89,7 +84,7 @@ export function createCodeDecrypter(options: CodeDecrypterOptions): CodeDecrypte
         decrypt: async (input) => {
           const call = kmsCalls.getStore();
           try {
-            return await regional.send(new DecryptCommand(input), call?.signal ? { abortSignal: call.signal } : undefined);
+            return await regional.decrypt(input, call?.signal ? { abortSignal: call.signal } : undefined);
           } catch (error) {
             call?.errors.push(error);
             throw error;

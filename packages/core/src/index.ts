@@ -18,7 +18,7 @@ export {
   unescapeHtml,
 } from './compose.js';
 export { commaList, envVariableName, secretString } from './config.js';
-export type { CodeDecrypter, CodeDecrypterOptions, KmsDecryptClient } from './decrypt.js';
+export type { CodeDecrypter, CodeDecrypterOptions } from './decrypt.js';
 export { createCodeDecrypter, isKmsKeyArn } from './decrypt.js';
 export type { DestinationPolicy } from './destination.js';
 export {
@@ -53,6 +53,8 @@ export type { CustomSmsSenderEvent, TriggerSource } from './event.js';
 export { customSmsSenderEventSchema, parseCustomSmsSenderEvent, TRIGGER_SOURCES, triggerCarriesCode } from './event.js';
 export type { GuardRequest, GuardVerdict, SendGuard } from './guard.js';
 export { createDestinationInspector } from './inspector.js';
+export type { KmsDecryptClient, KmsDecryptClientOptions, KmsDecryptInput, KmsDecryptOutput } from './kms-decrypt-client.js';
+export { createKmsDecryptClient, KmsServiceError } from './kms-decrypt-client.js';
 export { assertE164, isE164, maskPhoneNumber } from './phone.js';
 export type { AmbiguousErrorPolicy, AttemptDecision, Clock, DeliverOptions, DeliveryEvent, DeliveryPolicy } from './policy.js';
 export { DEFAULT_DELIVERY_POLICY, DeliveryTimeoutError, deliver, parseRetryAfter, systemClock } from './policy.js';
@@ -95,3 +97,4 @@ export type { SmsEncoding, SmsSegmentInfo } from './segments.js';
 export { smsSegments } from './segments.js';
 export type { CustomSmsSender, CustomSmsSenderOptions, DeduplicationKey, InvocationContext, SenderEvent } from './sender.js';
 export { createCustomSmsSender, deduplicationKey } from './sender.js';
+export type { AwsCredentials } from './sigv4.js';

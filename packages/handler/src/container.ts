@@ -1,7 +1,6 @@
 // tsyringe needs the Reflect metadata API at import time, before the container module loads.
 import 'reflect-metadata';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { KMSClient } from '@aws-sdk/client-kms';
 import {
   type CodeDecrypter,
   type CustomSmsSender,
@@ -9,6 +8,7 @@ import {
   createCustomSmsSender,
   createMessageComposer,
   type DestinationInspector,
+  type KmsDecryptClient,
   loadDestinationInspector,
   type MessageComposer,
   type RouteLearner,
@@ -21,6 +21,7 @@ import { guardNeedsCountry } from './config/guard.js';
 import type { HandlerConfig } from './config/index.js';
 import { createGuard } from './guard.js';
 import { createDeduplicator, type Deduplicator } from './idempotency.js';
+import { kmsClientFor } from './kms-client.js';
 import { createDeliveryLedger } from './ledger.js';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics.js';
 
@@ -65,17 +66,12 @@ export async function buildContainer(
   const container = rootContainer.createChildContainer();
   container.register(TOKENS.logger, { useValue: logger });
   if (options.now) container.register(TOKENS.now, { useValue: options.now });
-  // The SDK's default chain resolves credentials, AWS_REGION and AWS_ENDPOINT_URL_KMS. The SDK
-  // sets no request timeout by default: a stalled KMS would hold the invocation until Lambda
-  // kills it, so each request gets one (Decrypt answers in tens of ms).
-  container.register(TOKENS.kmsClientFor, {
-    useValue: (region: string) => new KMSClient({ region, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } }),
-  });
+  container.register(TOKENS.kmsClientFor, { useValue: kmsClientFor() });
   container.register(TOKENS.decrypter, {
     useFactory: instanceCachingFactory<CodeDecrypter>((c) =>
       createCodeDecrypter({
         keyArns: c.resolve<HandlerConfig>(TOKENS.config).keyArns,
-        kmsClientFor: c.resolve<(region: string) => KMSClient>(TOKENS.kmsClientFor),
+        kmsClientFor: c.resolve<(region: string) => KmsDecryptClient>(TOKENS.kmsClientFor),
       }),
     ),
   });

@@ -125,6 +125,33 @@ describe('Script: npm run bundle', () => {
     }
   });
 
+  it.each(['twilio', 'sns'])(
+    'keeps @aws-sdk/client-kms out of the %s cold start: core’s Decrypt client is loaded, the SDK’s only by dynamic import',
+    async (id) => {
+      type Output = { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] };
+      const meta = await readJson<{ outputs: Record<string, Output> }>(join(outdir, `${id}.meta.json`));
+      const outputs = new Map(Object.entries(meta.outputs).map(([file, output]) => [file.replaceAll('\\', '/'), output] as const));
+      const byPath = (path: string) => [...outputs.keys()].find((file) => file.endsWith(path.replace(/^(\.\.\/)+/, '')));
+      // What the runtime loads at init: the entry and every chunk it imports statically, transitively.
+      const loaded = new Set<string>();
+      const visit = (file: string | undefined) => {
+        if (!file || loaded.has(file)) return;
+        loaded.add(file);
+        for (const item of outputs.get(file)?.imports ?? []) if (item.kind === 'import-statement') visit(byPath(item.path));
+      };
+      visit([...outputs.keys()].find((file) => file.endsWith(`/${id}/index.mjs`)));
+      const holding = (pkg: string) =>
+        [...outputs.entries()].filter(([, output]) => includesPackage(Object.keys(output.inputs), pkg)).map(([file]) => file);
+      expect(loaded.size).toBeGreaterThan(1);
+      expect(holding('@aws-sdk/client-kms').length).toBeGreaterThan(0);
+      expect(holding('@aws-sdk/client-kms').filter((file) => loaded.has(file))).toEqual([]);
+      expect(holding('@smithy/signature-v4').filter((file) => loaded.has(file))).toEqual([]);
+      // Without an AWS client of its own, a bundle loads no AWS SDK code at all at cold start.
+      if (id === 'twilio') expect(holding('@smithy/core').filter((file) => loaded.has(file))).toEqual([]);
+      else expect(holding('@smithy/core').some((file) => loaded.has(file))).toBe(true);
+    },
+  );
+
   it('carries the DynamoDB delivery ledger in a chunk both entries import lazily', async () => {
     for (const [name, entry] of [
       ['twilio.meta.json', 'index.mjs'],

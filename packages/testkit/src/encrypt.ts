@@ -23,12 +23,19 @@ const cognitoClient = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT)
 const COGNITO_SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384;
 const COGNITO_FRAME_LENGTH = 4096;
 
+/** The access key the testkit's "Cognito" signs its KMS calls with (for a verifying loopback KMS). */
+export const COGNITO_KMS_CREDENTIALS: { readonly accessKeyId: string; readonly secretAccessKey: string } = {
+  accessKeyId: 'AKIDTESTKIT',
+  secretAccessKey: 'testkit',
+};
+
 const kmsClients = new Map<string, KMS>();
 const kmsClientFor = ({ endpoint, region }: KmsEndpoint): KMS => {
   const key = `${endpoint}|${region}`;
   let client = kmsClients.get(key);
   if (!client) {
-    client = new KMS({ endpoint, region, credentials: { accessKeyId: 'AKIDTESTKIT', secretAccessKey: 'testkit' } });
+    // A copy: the SDK marks the credentials object it is given.
+    client = new KMS({ endpoint, region, credentials: { ...COGNITO_KMS_CREDENTIALS } });
     kmsClients.set(key, client);
   }
   return client;

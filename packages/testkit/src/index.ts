@@ -10,7 +10,7 @@ export { startSecretsManagerEmulator } from './emulators/secrets-manager.js';
 export type { SsmEmulator, SsmEmulatorOptions } from './emulators/ssm.js';
 export { startSsmEmulator } from './emulators/ssm.js';
 export type { EncryptLikeCognitoOptions, KmsEndpoint } from './encrypt.js';
-export { encryptLikeCognito, escapeLikeCognito } from './encrypt.js';
+export { COGNITO_KMS_CREDENTIALS, encryptLikeCognito, escapeLikeCognito } from './encrypt.js';
 export type { CognitoEventOptions } from './events.js';
 export { cognitoEvent, DEFAULT_PHONE_NUMBER, DEFAULT_USER_POOL_ID } from './events.js';
 export type { FunctionUrl, FunctionUrlContext, FunctionUrlEvent, FunctionUrlHandler, FunctionUrlResult } from './function-url.js';

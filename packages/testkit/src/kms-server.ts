@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,6 +7,8 @@ export interface KmsCall {
   readonly operation: string;
   readonly keyId: string | undefined;
   readonly status: number;
+  /** The request's `user-agent`: tells the AWS SDK (`aws-sdk-js/…`) from other clients. */
+  readonly userAgent: string | undefined;
 }
 
 /** An error KMS would return, queued for the next call of an operation. */
@@ -39,6 +41,13 @@ export interface LoopbackKmsOptions {
   /** How many keys to create at start. Default 1. */
   readonly keys?: number;
   readonly port?: number;
+  /**
+   * When given, every request's SigV4 signature is recomputed with the secret of its access key,
+   * as KMS does: an access key not listed gets `UnrecognizedClientException`, a wrong signature (or one over a
+   * different body, header or scope) `InvalidSignatureException`, a date more than 5 minutes off
+   * `InvalidSignatureException` too. Without it only the header's presence is checked.
+   */
+  readonly credentials?: readonly { readonly accessKeyId: string; readonly secretAccessKey: string }[];
 }
 
 interface KmsKey {
@@ -178,6 +187,7 @@ export async function startLoopbackKms(options: LoopbackKmsOptions = {}): Promis
       if (!authorization.startsWith('AWS4-HMAC-SHA256') || !authorization.includes('/kms/aws4_request')) {
         throw new KmsException('MissingAuthenticationTokenException', 'Request is missing a SigV4 signature for kms');
       }
+      if (options.credentials) verifySignature(req, Buffer.concat(chunks), authorization, region, options.credentials);
       if (req.method !== 'POST') throw new KmsException('UnknownOperationException', 'KMS takes POST only');
       input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       const run = operations[operation];
@@ -188,14 +198,14 @@ export async function startLoopbackKms(options: LoopbackKmsOptions = {}): Promis
         if (fault) throw new KmsException(fault.type, fault.message ?? fault.type, fault.status);
       }
       const output = run(input);
-      calls.push({ operation, keyId: input.KeyId as string | undefined, status: 200 });
+      calls.push({ operation, keyId: input.KeyId as string | undefined, status: 200, userAgent: req.headers['user-agent'] });
       respond(res, 200, output);
     } catch (error) {
       const failure =
         error instanceof KmsException
           ? error
           : new KmsException('SerializationException', error instanceof Error ? error.message : 'bad request');
-      calls.push({ operation, keyId: input.KeyId as string | undefined, status: failure.status });
+      calls.push({ operation, keyId: input.KeyId as string | undefined, status: failure.status, userAgent: req.headers['user-agent'] });
       respond(res, failure.status, { __type: failure.type, message: failure.message }, failure.type);
     }
   };
@@ -231,4 +241,58 @@ export async function startLoopbackKms(options: LoopbackKmsOptions = {}): Promis
 function canonicalContext(context: unknown): Buffer {
   const entries = Object.entries((context ?? {}) as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return entries.length === 0 ? Buffer.alloc(0) : Buffer.from(JSON.stringify(entries));
+}
+
+const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+
+/**
+ * SigV4 as AWS documents it ("Create a signed AWS API request"), written here independently of
+ * the SDK's signer so that a client's signature is checked by a second implementation.
+ */
+function verifySignature(
+  req: IncomingMessage,
+  body: Buffer,
+  authorization: string,
+  region: string,
+  known: readonly { readonly accessKeyId: string; readonly secretAccessKey: string }[],
+): void {
+  const fields = Object.fromEntries(
+    authorization
+      .slice('AWS4-HMAC-SHA256 '.length)
+      .split(',')
+      .map((part) => part.trim().split('=') as [string, string]),
+  );
+  const [accessKeyId, date, scopeRegion, service, terminator] = String(fields.Credential ?? '').split('/');
+  const credentials = known.find((candidate) => candidate.accessKeyId === accessKeyId);
+  if (!credentials) {
+    throw new KmsException('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  const amzDate = String(req.headers['x-amz-date'] ?? '');
+  const signedHeaders = String(fields.SignedHeaders ?? '').split(';');
+  const invalid = (why: string) => new KmsException('InvalidSignatureException', why);
+  if (scopeRegion !== region || service !== 'kms' || terminator !== 'aws4_request' || !amzDate.startsWith(String(date))) {
+    throw invalid('Credential should be scoped to a valid region, service and date.');
+  }
+  if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) throw invalid('host and x-amz-date must be signed.');
+  const at = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  if (!Number.isFinite(at) || Math.abs(Date.now() - at) > 5 * 60_000) throw invalid('Signature expired or not yet valid.');
+  const canonicalHeaders = signedHeaders
+    .map(
+      (name) =>
+        `${name}:${String(req.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('');
+  const [path = '/', query = ''] = (req.url ?? '/').split('?');
+  const canonicalRequest = [req.method, path, query, canonicalHeaders, signedHeaders.join(';'), sha256Hex(body)].join('\n');
+  const scope = `${date}/${region}/kms/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, String(date)), region), 'kms'), 'aws4_request');
+  const expected = hmac(key, stringToSign);
+  const given = Buffer.from(String(fields.Signature ?? ''), 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw invalid('The request signature we calculated does not match the signature you provided.');
+  }
 }

@@ -1,6 +1,6 @@
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
-import { KMS, KMSClient } from '@aws-sdk/client-kms';
-import { createCodeDecrypter, type DecryptError, isDecryptError } from '@cognito-sms/core';
+import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { KMS } from '@aws-sdk/client-kms';
+import { createCodeDecrypter, createKmsDecryptClient, type DecryptError, isDecryptError } from '@cognito-sms/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptLikeCognito } from '../src/encrypt.js';
 import { type LoopbackKms, startLoopbackKms } from '../src/kms-server.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => kms.close());
 
 const decrypter = (keyArns = [keyArn]) =>
-  createCodeDecrypter({ keyArns, kmsClientFor: (region) => new KMSClient({ region, endpoint: kms.endpoint, credentials }) });
+  createCodeDecrypter({ keyArns, kmsClientFor: (region) => createKmsDecryptClient({ region, endpoint: kms.endpoint, credentials }) });
 
 const decryptError = async (promise: Promise<unknown>): Promise<DecryptError> => {
   try {
@@ -193,7 +193,7 @@ describe('Function: createCodeDecrypter', () => {
     const error = await decryptError(
       createCodeDecrypter({
         keyArns: [keyArn],
-        kmsClientFor: (region) => new KMSClient({ region, endpoint: kms.endpoint, credentials, maxAttempts: 1 }),
+        kmsClientFor: (region) => createKmsDecryptClient({ region, endpoint: kms.endpoint, credentials, maxAttempts: 1 }),
       }).decrypt(ciphertext, POOL),
     );
     expect(error.code).toBe('KmsUnavailable');
