@@ -145,12 +145,23 @@ describe('Script: npm run bundle', () => {
       expect(loaded.size).toBeGreaterThan(1);
       expect(holding('@aws-sdk/client-kms').length).toBeGreaterThan(0);
       expect(holding('@aws-sdk/client-kms').filter((file) => loaded.has(file))).toEqual([]);
-      expect(holding('@smithy/signature-v4').filter((file) => loaded.has(file))).toEqual([]);
-      // Without an AWS client of its own, a bundle loads no AWS SDK code at all at cold start.
-      if (id === 'twilio') expect(holding('@smithy/core').filter((file) => loaded.has(file))).toEqual([]);
-      else expect(holding('@smithy/core').some((file) => loaded.has(file))).toBe(true);
+      // Without an AWS client of its own (SNS has one), a bundle loads no AWS SDK code at cold start.
+      for (const pkg of ['@smithy/core', '@smithy/signature-v4', '@aws-sdk/core']) {
+        if (id === 'twilio') expect(holding(pkg).filter((file) => loaded.has(file)), pkg).toEqual([]);
+        else expect(holding(pkg).some((file) => loaded.has(file)), pkg).toBe(true);
+      }
     },
   );
+
+  it('leaves out code no send reaches: the Encryption SDK’s Node<11 PEM helpers (asn1.js) and the Vonage JWT signer (jsonwebtoken, semver)', async () => {
+    for (const id of ['twilio', 'vonage', 'sns']) {
+      const inputs = inputsOf(await readJson<Metafile>(join(outdir, `${id}.meta.json`)));
+      for (const pkg of ['asn1.js', 'jsonwebtoken', 'semver']) expect(includesPackage(inputs, pkg), `${id}: ${pkg}`).toBe(false);
+      // The SDK's material management is still there, with its bn.js for the frames' AAD.
+      expect(includesPackage(inputs, '@aws-crypto/material-management'), id).toBe(true);
+    }
+    expect(includesPackage(inputsOf(await readJson<Metafile>(join(outdir, 'vonage.meta.json'))), '@vonage/auth')).toBe(true);
+  });
 
   it('carries the DynamoDB delivery ledger in a chunk both entries import lazily', async () => {
     for (const [name, entry] of [
