@@ -34,7 +34,10 @@ export interface KmsDecryptClientOptions {
   readonly maxAttempts?: number;
   /** Time allowed to open a connection. Default 1,000 ms. */
   readonly connectionTimeoutMs?: number;
-  /** Time a request may wait with no byte from KMS. Default 3,000 ms. */
+  /**
+   * Time a request may wait with no byte from KMS before it is abandoned and retried. Default
+   * none: the call's `abortSignal` bounds it (the handler's is the invocation's remaining time).
+   */
   readonly requestTimeoutMs?: number;
 }
 
@@ -97,7 +100,7 @@ export function createKmsDecryptClient(options: KmsDecryptClientOptions): KmsDec
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const maxAttempts = options.maxAttempts ?? 3;
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 1_000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 3_000;
+  const requestTimeoutMs = options.requestTimeoutMs;
   const basePath = url.pathname === '' ? '/' : url.pathname;
 
   async function attempt(body: string, attempts: number, signal: AbortSignal | undefined): Promise<KmsDecryptOutput> {
@@ -143,7 +146,7 @@ export function createKmsDecryptClient(options: KmsDecryptClientOptions): KmsDec
         if (!socket.connecting) clearTimeout(connecting);
         else socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connecting));
       });
-      req.setTimeout(requestTimeoutMs, () => req.destroy(timeoutError(`KMS sent nothing for ${requestTimeoutMs} ms`)));
+      if (requestTimeoutMs) req.setTimeout(requestTimeoutMs, () => req.destroy(timeoutError(`KMS sent nothing for ${requestTimeoutMs} ms`)));
       req.on('error', (error) => {
         clearTimeout(connecting);
         reject(error);

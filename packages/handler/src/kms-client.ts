@@ -1,7 +1,10 @@
 import { createKmsDecryptClient, type KmsDecryptClient } from '@cognito-sms/core';
 
-// The SDK sets no request timeout by default: a stalled KMS would hold the invocation until
-// Lambda kills it, so each request gets one (Decrypt answers in tens of ms).
+// Opening a connection gets 1 s; an answer may take until the invocation's remaining time runs
+// out (core passes that signal), then the invocation fails as retryable. The SDK client's
+// `requestTimeout` is set for its warning only: in @smithy/node-http-handler 4 it logs instead of
+// aborting unless `throwOnRequestTimeout` is set, and a 3 s abort would retry, and so repeat,
+// Decrypt calls that an overloaded KMS is still answering.
 const CONNECTION_TIMEOUT_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 3_000;
 /** Regions of the `aws` and `aws-us-gov` partitions (`amazonaws.com`) and of `aws-cn` (`.com.cn`). */
@@ -29,7 +32,6 @@ export function kmsClientFor(env: NodeJS.ProcessEnv = process.env): (region: str
       endpoint,
       credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined },
       connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
     });
   };
 }
