@@ -3,6 +3,7 @@
 export default [
   'packages/*/vitest.config.ts',
   'packages/handler/vitest.reliability.config.ts',
+  'packages/handler/vitest.guard-attack.config.ts',
   'packages/providers/*/vitest.config.ts',
   'examples/*/vitest.config.ts',
   'scripts/vitest.config.ts',

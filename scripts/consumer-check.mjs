@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The consumer check: what a user gets from the registry, proved before a release.
 //
-//   node scripts/consumer-check.mjs          # after `npm run build`; `npm test` runs it last
+//   node scripts/consumer-check.mjs          # after `npm run build`; `npm test` runs it beside vitest
 //   KEEP_CONSUMER_APP=1 node scripts/…       # keep the temporary app for a look
 //
 // 1. Packs every publishable package (every workspace package that is not private) once, with

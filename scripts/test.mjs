@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: build, typecheck, every test, then the consumer check (scripts/consumer-check.mjs,
-// last: it packs what the build wrote). The typecheck (tests and sources, one `tsc --noEmit`)
-// needs no build output, so it runs alongside the build and then the tests instead of before
-// them; on two cores the single-threaded compilers and the test workers overlap. Exits non-zero
-// when any step fails. Arguments go to `vitest run`.
+// `npm test`: build, typecheck, every test and the consumer check (scripts/consumer-check.mjs).
+// The typecheck (tests and sources, one `tsc --noEmit`) needs no build output, so it runs
+// alongside the build and then the tests; the consumer check only packs and installs what the
+// build wrote (no test writes to a package's dist/), so it runs alongside the tests. On two
+// cores the single-threaded compilers, the consumer check's npm install and the test workers
+// overlap. Exits non-zero when any step fails. Arguments go to `vitest run`.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,17 +24,22 @@ function start(label, args, { capture = false } = {}) {
   );
 }
 
-// The typecheck's diagnostics are printed after the tests, so they do not cut vitest's output.
+// The outputs of the steps that run alongside vitest are printed after it, so they do not cut
+// vitest's output.
 const typecheck = start('typecheck', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], {
   capture: true,
 });
 const build = await start('build', [join(root, 'scripts', 'build.mjs')]);
 const results = [build];
-if (build.status === 0)
+const alongside = [typecheck];
+if (build.status === 0) {
+  alongside.push(start('consumer-check', [join(root, 'scripts', 'consumer-check.mjs')], { capture: true }));
   results.push(await start('vitest', [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)]));
-const checked = await typecheck;
-results.push(checked);
-if (checked.output) process.stdout.write(checked.output);
-if (results.every((r) => r.status === 0)) results.push(await start('consumer-check', [join(root, 'scripts', 'consumer-check.mjs')]));
+}
+for (const step of alongside) {
+  const done = await step;
+  results.push(done);
+  if (done.output) process.stdout.write(done.output);
+}
 for (const { label, status, seconds } of results) console.log(`${status === 0 ? '✓' : '✗'} ${label} (${seconds.toFixed(0)} s)`);
-process.exit(results.every((r) => r.status === 0) && build.status === 0 ? 0 : 1);
+process.exit(results.every((r) => r.status === 0) ? 0 : 1);

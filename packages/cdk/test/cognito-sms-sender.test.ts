@@ -61,6 +61,9 @@ function sameStackFixture(extra: Partial<CognitoSmsSenderProps> = {}) {
   });
   return { stack, pool, preSignUp, secret, unrelated, sender, template: Template.fromStack(stack) };
 }
+// The tests only read a fixture's constructs and template: the default one is synthesised once.
+let defaultFixture: ReturnType<typeof sameStackFixture> | undefined;
+const defaultSameStackFixture = () => (defaultFixture ??= sameStackFixture());
 
 describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
   let f: ReturnType<typeof sameStackFixture>;
@@ -77,7 +80,7 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
     receiptsUrl: string;
   };
   beforeAll(() => {
-    f = sameStackFixture();
+    f = defaultSameStackFixture();
     ids = {
       key: logicalId(f.sender.key),
       fn: logicalId(f.sender.function),
@@ -301,12 +304,15 @@ describe('Construct: CognitoSmsSender, user pool in the same stack', () => {
 
 describe('Construct: CognitoSmsSender, user pool imported by id', () => {
   const poolId = 'eu-west-1_AbC123';
-  const fixture = () => {
+  const synth = () => {
     const stack = new Stack(testApp(), 'Sms', { env: { account: '111122223333', region: 'eu-west-1' } });
     const pool = UserPool.fromUserPoolId(stack, 'Pool', poolId);
     const sender = new CognitoSmsSender(stack, 'Sms', { userPool: pool, providers: ['twilio', 'sns'], bundleDir });
     return { stack, sender, template: Template.fromStack(stack) };
   };
+  // Read only by the tests: synthesised once.
+  let synthesised: ReturnType<typeof synth> | undefined;
+  const fixture = () => (synthesised ??= synth());
   const poolArn = `arn:aws:cognito-idp:eu-west-1:111122223333:userpool/${poolId}`;
 
   it('scopes the key policy to exactly this pool and account', () => {
@@ -478,7 +484,7 @@ describe('Construct: CognitoSmsSender, code and props', () => {
   });
 
   it('creates the state table for duplicate suppression and the fraud guard: on demand, TTL on expiration, encrypted, partition key id', () => {
-    const f = sameStackFixture();
+    const f = defaultSameStackFixture();
     f.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',
       Properties: {
@@ -495,7 +501,7 @@ describe('Construct: CognitoSmsSender, code and props', () => {
   });
 
   it("alarms on SmsRateLimited above 20 in 5 minutes and on any SmsGuardStoreError, in the handler's namespace and service", () => {
-    const f = sameStackFixture();
+    const f = defaultSameStackFixture();
     f.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'CognitoSms',
       MetricName: 'SmsRateLimited',

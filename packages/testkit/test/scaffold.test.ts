@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,18 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const out = join(root, 'packages', 'providers', `__scaffold-${process.pid}`);
 const generated = join(out, 'acme');
 const node = (args: string[], cwd = root) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+const nodeAsync = (args: string[], cwd: string) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number' && !error.killed) reject(error);
+      else resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('Script: npm run new-provider', () => {
-  it('creates a provider package whose conformance suite and typecheck pass as generated', () => {
+  it('creates a provider package whose conformance suite and typecheck pass as generated', async () => {
     // Act
     const created = node(['scripts/new-provider.mjs', 'acme', '--no-register', '--out', out]);
     // Assess
@@ -35,15 +42,17 @@ describe('Script: npm run new-provider', () => {
     // The generated package resolves its dependencies as an installed workspace package would;
     // the console provider has the same ones (core, zod, testkit).
     symlinkSync(join(root, 'packages', 'providers', 'console', 'node_modules'), join(generated, 'node_modules'), 'dir');
-    const tests = node([join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=dot'], generated);
-    expect(tests.status, tests.stdout + tests.stderr).toBe(0);
-    expect(tests.stdout).toMatch(/11 passed/);
-
     writeFileSync(
       join(generated, 'tsconfig.check.json'),
       JSON.stringify({ extends: '../../../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'test'] }),
     );
-    const typecheck = node([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.check.json'], generated);
+    // The generated suite and its typecheck are independent: both run at once.
+    const [tests, typecheck] = await Promise.all([
+      nodeAsync([join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=dot'], generated),
+      nodeAsync([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.check.json'], generated),
+    ]);
+    expect(tests.status, tests.stdout + tests.stderr).toBe(0);
+    expect(tests.stdout).toMatch(/11 passed/);
     expect(typecheck.status, typecheck.stdout).toBe(0);
   }, 180_000);
 
