@@ -260,7 +260,7 @@ describe('Reliability: secret-leak canary', () => {
 
   it('prints no canary when KMS throttles, refuses access or fails', async () => {
     const handler = handlers.get('vonage') as CustomSmsSenderHandler;
-    // The KMS client keeps the SDK's default retries (3 attempts) for throttling and 5xx.
+    // The KMS client keeps the SDK's standard retries (3 attempts) for throttling and 5xx.
     for (const [type, status, attempts] of [
       ['ThrottlingException', 400, 3],
       ['AccessDeniedException', 400, 1],

@@ -20,7 +20,7 @@ import {
 
 // KMS faults, injected by the fault proxy between the handler's KMS client and the loopback KMS
 // (AWS_ENDPOINT_URL_KMS points at the proxy): throttling, 5xx, resets, malformed answers.
-// Property: the SMS is delivered exactly once (the SDK's own retries absorbed the fault) or the
+// Property: the SMS is delivered exactly once (the KMS client's retries absorbed the fault) or the
 // invocation fails with a DecryptError that says whether trying again can help, having sent
 // nothing; either way within the Lambda's remaining time.
 
