@@ -62,7 +62,6 @@ if (values.receipts && !RECEIPT_PROVIDERS.includes(values.provider ?? 'console')
 }
 // The receipts function is created once the environment is set; the URL must exist before, for SMS_RECEIPTS_URL.
 let receiptsHandler: FunctionUrlHandler | undefined;
-let receiptsShown = 0;
 const DEMO_STATE_TABLE = 'cognito-sms-demo-state';
 const receiptsUrl = values.receipts
   ? await startFunctionUrl(async (event, context) => {
@@ -145,6 +144,8 @@ try {
     );
     written.length = 0;
     provider?.emulator.reset();
+    // Some emulators forget their callbacks at reset, others keep them: count from here.
+    const receiptsBefore = (await provider?.receipts?.())?.length ?? 0;
     try {
       const receipt = await handler(cognitoEvent(trigger, { code: ciphertext, phoneNumber: values.phone, userName: 'demo-user' }), {
         awsRequestId: `demo-${trigger}`,
@@ -163,7 +164,7 @@ try {
       }
       console.log(`  ${delivered ? '✔' : '✘'} delivered by ${receipt.provider} as ${receipt.messageId}${receiptsUrl ? '' : '\n'}`);
       if (!delivered) failures++;
-      if (receiptsUrl && provider && !(await showReceipts(provider, receiptsUrl.url))) failures++;
+      if (receiptsUrl && provider && !(await showReceipts(provider, receiptsUrl.url, receiptsBefore))) failures++;
     } catch (error) {
       failures++;
       console.log(`  ✘ ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
@@ -184,10 +185,9 @@ process.exit(failures === 0 ? 0 : 1);
  * Waits for the emulator's status callbacks to the receipts function and shows each with the
  * answer it got; true when every one was accepted (the metric lines print as the function writes them).
  */
-async function showReceipts(provider: EmulatedProvider, base: string): Promise<boolean> {
-  // The emulator keeps every callback it sent; show those of this message only.
-  const callbacks = ((await provider.receipts?.()) ?? []).slice(receiptsShown);
-  receiptsShown += callbacks.length;
+async function showReceipts(provider: EmulatedProvider, base: string, before: number): Promise<boolean> {
+  // Show the callbacks of this message only: those after the `before` the emulator held at its send.
+  const callbacks = ((await provider.receipts?.()) ?? []).slice(before);
   for (const callback of callbacks) {
     const signature = Object.keys(callback.headers).find((name) => name.includes('signature'));
     const status = provider.receiptStatus?.(callback);

@@ -79,6 +79,16 @@ describe('Demo: npm run demo', () => {
     expect(run.stdout).toContain('2 receipt(s) verified and counted');
   });
 
+  it('verifies the receipts of every message of a run, not only the first, with an emulator that forgets callbacks at reset', () => {
+    const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', 'vonage', '--receipts'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout.split('\n').filter((line) => line.includes('✔ 2 receipt(s) verified and counted'))).toHaveLength(8);
+    expect(run.stdout).toContain('8 of 8 messages delivered');
+  });
+
   it('refuses --receipts with a provider whose emulator sends no callbacks', () => {
     const run = spawnSync(process.execPath, [cli, '--provider', 'console', '--receipts'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(2);
