@@ -23,7 +23,7 @@ const PROVIDER_IDS = Object.keys(
 
 interface Metafile {
   inputs: Record<string, unknown>;
-  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }>; imports: { path: string; kind: string }[] }>;
 }
 interface Manifest {
   name: string;
@@ -59,6 +59,13 @@ async function providerSdks(): Promise<Map<string, string[]>> {
 
 /** The packages and workspace sources that went into a bundle, from esbuild's metafile. */
 const inputsOf = (meta: Metafile) => Object.keys(meta.inputs).map((path) => path.replaceAll('\\', '/'));
+/** The files that put code into the output (esbuild parses more, then tree-shakes them away). */
+const bundledInputsOf = (meta: Metafile) =>
+  Object.values(meta.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path.replaceAll('\\', '/')),
+  );
 const includesPackage = (inputs: string[], pkg: string) => inputs.some((path) => path.includes(`node_modules/${pkg}/`));
 const includesProviderSource = (inputs: string[], id: string) => inputs.some((path) => path.includes(`providers/${id}/src/`));
 
@@ -128,8 +135,7 @@ describe('Script: npm run bundle', () => {
   it.each(['twilio', 'sns'])(
     'keeps @aws-sdk/client-kms out of the %s cold start: core’s Decrypt client is loaded, the SDK’s only by dynamic import',
     async (id) => {
-      type Output = { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] };
-      const meta = await readJson<{ outputs: Record<string, Output> }>(join(outdir, `${id}.meta.json`));
+      const meta = await readJson<Metafile>(join(outdir, `${id}.meta.json`));
       const outputs = new Map(Object.entries(meta.outputs).map(([file, output]) => [file.replaceAll('\\', '/'), output] as const));
       const byPath = (path: string) => [...outputs.keys()].find((file) => file.endsWith(path.replace(/^(\.\.\/)+/, '')));
       // What the runtime loads at init: the entry and every chunk it imports statically, transitively.
@@ -147,23 +153,23 @@ describe('Script: npm run bundle', () => {
       expect(holding('@aws-sdk/client-kms').filter((file) => loaded.has(file))).toEqual([]);
       // Without an AWS client of its own (SNS has one), a bundle loads no AWS SDK code at cold start.
       for (const pkg of ['@smithy/core', '@smithy/signature-v4', '@aws-sdk/core']) {
-        if (id === 'twilio') expect(holding(pkg).filter((file) => loaded.has(file)), pkg).toEqual([]);
-        else expect(holding(pkg).some((file) => loaded.has(file)), pkg).toBe(true);
+        if (id === 'twilio')
+          expect(
+            holding(pkg).filter((file) => loaded.has(file)),
+            pkg,
+          ).toEqual([]);
+        else
+          expect(
+            holding(pkg).some((file) => loaded.has(file)),
+            pkg,
+          ).toBe(true);
       }
     },
   );
 
   it('leaves out code no send reaches: the Encryption SDK’s Node<11 PEM helpers (asn1.js) and the Vonage JWT signer (jsonwebtoken, semver)', async () => {
     for (const id of ['twilio', 'vonage', 'sns']) {
-      // The files that put code into the output (esbuild parses more, then tree-shakes them away).
-      const meta = await readJson<Metafile & { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }>(
-        join(outdir, `${id}.meta.json`),
-      );
-      const inputs = Object.values(meta.outputs).flatMap((output) =>
-        Object.entries(output.inputs)
-          .filter(([, input]) => input.bytesInOutput > 0)
-          .map(([path]) => path.replaceAll('\\', '/')),
-      );
+      const inputs = bundledInputsOf(await readJson<Metafile>(join(outdir, `${id}.meta.json`)));
       for (const pkg of ['asn1.js', 'jsonwebtoken', 'semver']) expect(includesPackage(inputs, pkg), `${id}: ${pkg}`).toBe(false);
       // The SDK's material management is still there, with its bn.js for the frames' AAD.
       expect(includesPackage(inputs, '@aws-crypto/material-management'), id).toBe(true);
@@ -176,8 +182,7 @@ describe('Script: npm run bundle', () => {
       ['twilio.meta.json', 'index.mjs'],
       ['twilio.receipts.meta.json', 'receipts.mjs'],
     ] as const) {
-      type Output = { inputs: Record<string, unknown>; imports: { path: string; kind: string }[] };
-      const meta = await readJson<{ outputs: Record<string, Output> }>(join(outdir, name));
+      const meta = await readJson<Metafile>(join(outdir, name));
       const outputs = Object.entries(meta.outputs).map(([file, output]) => [file.replaceAll('\\', '/'), output] as const);
       const holding = outputs.filter(([, output]) => '../receipts/src/dynamodb.ts' in output.inputs).map(([file]) => file);
       const [, entryOutput] = outputs.find(([file]) => file.endsWith(`/twilio/${entry}`)) ?? [];
@@ -206,13 +211,7 @@ describe('Script: npm run bundle', () => {
 
   it('builds receipts.mjs (receipts.handler) from the adapter’s ./receipts part only, without its sending half', async () => {
     // Assess: Twilio's receipts part verifies with the SDK's webhooks module, not its REST client.
-    // The files that put code into the output (esbuild parses more, then tree-shakes them away).
-    const meta = await readJson<Metafile>(join(outdir, 'twilio.receipts.meta.json'));
-    const inputs = Object.values(meta.outputs).flatMap((output) =>
-      Object.entries(output.inputs)
-        .filter(([, input]) => input.bytesInOutput > 0)
-        .map(([path]) => path.replaceAll('\\', '/')),
-    );
+    const inputs = bundledInputsOf(await readJson<Metafile>(join(outdir, 'twilio.receipts.meta.json')));
     expect(inputs).toContain('../providers/twilio/src/receipts.ts');
     expect(
       includesProviderSource(
@@ -232,12 +231,7 @@ describe('Script: npm run bundle', () => {
     'builds the %s receipts.mjs from its ./receipts part on node:crypto: no provider SDK, no sending half',
     async (id) => {
       // Assess
-      const meta = await readJson<Metafile>(join(outdir, `${id}.receipts.meta.json`));
-      const inputs = Object.values(meta.outputs).flatMap((output) =>
-        Object.entries(output.inputs)
-          .filter(([, input]) => input.bytesInOutput > 0)
-          .map(([path]) => path.replaceAll('\\', '/')),
-      );
+      const inputs = bundledInputsOf(await readJson<Metafile>(join(outdir, `${id}.receipts.meta.json`)));
       expect(inputs).toContain(`../providers/${id}/src/receipts.ts`);
       expect(
         includesProviderSource(
