@@ -2,7 +2,7 @@
 // so a cold start loads only the adapters that SMS_PROVIDER names.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { withoutJsonWebTokenForVonage, withoutLegacyPemHelpers } from './scripts/esbuild-plugins.mjs';
+import { leanBundlePlugins } from './scripts/esbuild-plugins.mjs';
 
 await rm('dist', { recursive: true, force: true });
 const result = await build({
@@ -31,7 +31,7 @@ const result = await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   metafile: true,
   logLevel: 'warning',
-  plugins: [withoutLegacyPemHelpers, withoutJsonWebTokenForVonage],
+  plugins: leanBundlePlugins,
 });
 // dist/ is a Lambda asset as it stands (the CDK construct's default outside this repository):
 // Lambda reads index.js and receipts.js as ES modules only with this beside them.

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, version as esbuildVersion } from 'esbuild';
 import { zipSync } from 'fflate';
-import { withoutJsonWebTokenForVonage, withoutLegacyPemHelpers } from './esbuild-plugins.mjs';
+import { leanBundlePlugins } from './esbuild-plugins.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const providersModule = join(packageDir, 'src', 'providers.ts');
@@ -154,7 +154,10 @@ async function bundleOne({ ids, name, arch, outdir, metafile }) {
   const result = await build({
     ...common,
     entryPoints: { index: 'src/index.ts' },
-    plugins: [onlyProviders(new Map([[providersModule, generatedMap('BUILT_IN_PROVIDERS', ids, providerSpecifier)]])), withoutLegacyPemHelpers, withoutJsonWebTokenForVonage],
+    plugins: [
+      onlyProviders(new Map([[providersModule, generatedMap('BUILT_IN_PROVIDERS', ids, providerSpecifier)]])),
+      ...leanBundlePlugins,
+    ],
   });
   // The receipts function (receipts.handler) is a build of its own, so the sender's cold start
   // keeps its files; it holds no provider's sending half, only each one's `./receipts` part.
@@ -169,8 +172,7 @@ async function bundleOne({ ids, name, arch, outdir, metafile }) {
           [receiptsModule, generatedMap('BUILT_IN_RECEIPTS', receiptIds, (id) => `${providerSpecifier(id)}/receipts`)],
         ]),
       ),
-      withoutLegacyPemHelpers,
-      withoutJsonWebTokenForVonage,
+      ...leanBundlePlugins,
     ],
   });
 

@@ -49,3 +49,44 @@ export const withoutJsonWebTokenForVonage = {
     }));
   },
 };
+
+/**
+ * The Encryption SDK's elliptic-curve point codecs (`ecc_encode`, `ecc_decode`) compress and
+ * decompress signing keys with bn.js. Decryption never calls them: core's
+ * NativeVerificationKeyCmm decompresses the key in the header with OpenSSL (`ECDH.convertKey`),
+ * and only encryption compresses one. Yet `ecc_decode` builds Montgomery contexts for P-256 and
+ * P-384 at module load, which costs every cold start CPU and about 4 MiB of peak RSS, so the
+ * bundles get codecs that throw if they are ever called.
+ */
+export const withoutEccPointCodecs = {
+  name: 'without-ecc-point-codecs',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-crypto[\\/]material-management[\\/]build[\\/]module[\\/]src[\\/]ecc_(en|de)code\.js$/ }, (args) => {
+      const name = /ecc_encode\.js$/.test(args.path) ? 'encodeNamedCurves' : 'decodeNamedCurves';
+      return {
+        contents: [
+          `const unsupported = () => { throw new Error('cognito-sms bundles leave out the Encryption SDK\\'s bn.js point codecs (${name}): core decompresses verification keys with node:crypto'); };`,
+          `export const ${name} = Object.freeze({ prime256v1: unsupported, secp384r1: unsupported, 'P-256': unsupported, 'P-384': unsupported });`,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * readable-stream 3 is Node.js 10's stream module republished for older runtimes and browsers;
+ * the Encryption SDK's decrypt-node (and duplexify under it) import it. The Lambda runtime has
+ * the module it copies, so the bundles import node:stream instead and leave out ≈ 40 KB that
+ * every cold start would parse and run. bundle.test.ts runs a bundle over intact and altered
+ * Cognito ciphertext to show decryption and its refusals are unchanged.
+ */
+export const readableStreamFromNode = {
+  name: 'readable-stream-from-node',
+  setup(build) {
+    build.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'node:stream', external: true }));
+  },
+};
+
+/** Every plugin above, in the order both builds use them. */
+export const leanBundlePlugins = [withoutLegacyPemHelpers, withoutEccPointCodecs, readableStreamFromNode, withoutJsonWebTokenForVonage];

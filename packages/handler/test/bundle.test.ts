@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { cognitoEvent, encryptLikeCognito, type LoopbackKms, startLoopbackKms } from '@cognito-sms/testkit';
+import {
+  cognitoEvent,
+  DEFAULT_USER_POOL_ID,
+  encryptLikeCognito,
+  flipBit,
+  type LoopbackKms,
+  messageRegions,
+  startLoopbackKms,
+  tamperBase64,
+} from '@cognito-sms/testkit';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -79,6 +88,16 @@ async function invokeBundle(dir: string, env: Record<string, string>, event: unk
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', TEST_EVENT: JSON.stringify(event), ...env },
   });
+}
+
+/** Extracts a bundle's zip into a fresh directory, where no node_modules can help it. */
+async function unzipBundle(zipPath: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cognito-sms-lambda-'));
+  for (const [file, bytes] of Object.entries(unzipSync(await readFile(zipPath)))) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), bytes);
+  }
+  return dir;
 }
 
 describe('Script: npm run bundle', () => {
@@ -167,12 +186,24 @@ describe('Script: npm run bundle', () => {
     },
   );
 
-  it('leaves out code no send reaches: the Encryption SDK’s Node<11 PEM helpers (asn1.js) and the Vonage JWT signer (jsonwebtoken, semver)', async () => {
+  it('leaves out code no send reaches: the Encryption SDK’s Node<11 PEM helpers (asn1.js), its bn.js point codecs, readable-stream, and the Vonage JWT signer (jsonwebtoken, semver)', async () => {
     for (const id of ['twilio', 'vonage', 'sns']) {
       const inputs = bundledInputsOf(await readJson<Metafile>(join(outdir, `${id}.meta.json`)));
-      for (const pkg of ['asn1.js', 'jsonwebtoken', 'semver']) expect(includesPackage(inputs, pkg), `${id}: ${pkg}`).toBe(false);
+      for (const pkg of ['asn1.js', 'jsonwebtoken', 'semver', 'readable-stream', 'string_decoder']) {
+        expect(includesPackage(inputs, pkg), `${id}: ${pkg}`).toBe(false);
+      }
+      // ecc_decode builds its P-256 and P-384 contexts from the curves' primes at module load.
+      const code = (
+        await Promise.all(
+          Object.keys((await readJson<Manifest>(join(outdir, `${id}.manifest.json`))).files)
+            .filter((file) => file.endsWith('.mjs'))
+            .map((file) => readFile(join(outdir, id, file), 'utf8')),
+        )
+      ).join('\n');
+      expect(code, `${id}: ecc_decode`).not.toMatch(/FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF/i);
       // The SDK's material management is still there, with its bn.js for the frames' AAD.
       expect(includesPackage(inputs, '@aws-crypto/material-management'), id).toBe(true);
+      expect(includesPackage(inputs, 'bn.js'), id).toBe(true);
     }
     expect(includesPackage(inputsOf(await readJson<Metafile>(join(outdir, 'vonage.meta.json'))), '@vonage/auth')).toBe(true);
   });
@@ -309,11 +340,7 @@ describe('Script: npm run bundle', () => {
 
   it('runs the unzipped console bundle on its own: decrypts a Cognito code through KMS and sends it', async () => {
     // Prepare: the zip extracted where no node_modules can help it.
-    const dir = await mkdtemp(join(tmpdir(), 'cognito-sms-lambda-'));
-    for (const [file, bytes] of Object.entries(unzipSync(await readFile(join(outdir, 'console.zip'))))) {
-      await mkdir(dirname(join(dir, file)), { recursive: true });
-      await writeFile(join(dir, file), bytes);
-    }
+    const dir = await unzipBundle(join(outdir, 'console.zip'));
     const keyArn = kms.keyArns[0] as string;
     const code = await encryptLikeCognito({ plaintext: '246810', keyArn, userPoolId: 'eu-west-1_TestPool1', kms });
     // Act
@@ -334,6 +361,59 @@ describe('Script: npm run bundle', () => {
     const sms = stdout.split('\n').find((line) => line.startsWith('{"provider":"console"'));
     expect(JSON.parse(sms ?? '{}')).toMatchObject({ to: '+447700900123', body: expect.stringContaining('246810') });
     expect(stdout).toMatch(/RECEIPT \{"provider":"console"/);
+  });
+
+  it('decrypts in the bundle as from source, with node:stream for readable-stream: refuses every altered part of a Cognito message, truncated or extended, and sends nothing', async () => {
+    // Prepare: one intact message, then one bit flipped in each region, a cut and an extension.
+    const dir = await unzipBundle(join(outdir, 'console.zip'));
+    const keyArn = kms.keyArns[0] as string;
+    const code = await encryptLikeCognito({ plaintext: 'Bndl7Tamper', keyArn, userPoolId: DEFAULT_USER_POOL_ID, kms });
+    const message = Buffer.from(code, 'base64');
+    const altered = [
+      ...messageRegions(message).map((region) => ({
+        label: region.name,
+        code: tamperBase64(code, (bytes) => flipBit(bytes, region.start * 8 + 5)),
+      })),
+      { label: 'truncated', code: tamperBase64(code, (bytes) => bytes.subarray(0, bytes.length - 40)) },
+      { label: 'appended', code: tamperBase64(code, (bytes) => Buffer.concat([bytes, Buffer.from('extra')])) },
+    ];
+    const events = [code, ...altered.map((a) => a.code)].map((c) => cognitoEvent('CustomSMSSender_SignUp', { code: c }));
+    // Act: every event through one handler, as one warm container would.
+    const program = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+      for (const event of JSON.parse(process.env.TEST_EVENTS)) {
+        const outcome = await handler(event, { awsRequestId: 'bundle-tamper', getRemainingTimeInMillis: () => 10000 }).then(
+          () => 'sent',
+          (error) => error.name + ':' + error.code,
+        );
+        process.stdout.write('OUTCOME ' + outcome + '\\n');
+      }`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        TEST_EVENTS: JSON.stringify(events),
+        KMS_KEY_ARN: keyArn,
+        SMS_PROVIDER: 'console',
+        SMS_GUARD: 'off',
+        AWS_REGION: kms.region,
+        AWS_ACCESS_KEY_ID: 'AKIDBUNDLE',
+        AWS_SECRET_ACCESS_KEY: 'bundle-secret',
+        AWS_ENDPOINT_URL_KMS: kms.endpoint,
+      },
+    });
+    await rm(dir, { recursive: true, force: true });
+    // Assess: the intact message is sent once; each altered one is a DecryptError.
+    const outcomes = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('OUTCOME '))
+      .map((line) => line.slice('OUTCOME '.length));
+    expect(outcomes).toHaveLength(events.length);
+    expect(outcomes[0]).toBe('sent');
+    expect(altered.map(({ label }, i) => [label, outcomes[i + 1]])).toEqual(
+      altered.map(({ label }) => [label, expect.stringMatching(/^DecryptError:/)]),
+    );
+    expect(stdout.split('\n').filter((line) => line.startsWith('{"provider":"console"'))).toHaveLength(1);
   });
 
   it('refuses at cold start a provider that is not in the bundle, naming the ones that are', async () => {
