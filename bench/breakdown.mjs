@@ -91,9 +91,9 @@ for (const [i, piece] of PIECES.entries()) {
 
 const measure = (piece) =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=NodeVersionSupportWarning', join(benchDir, 'lib', 'import-child.mjs'), piece.file], {
+    const child = spawn(process.execPath, [join(benchDir, 'lib', 'import-child.mjs'), piece.file], {
       cwd: outDir,
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...piece.env },
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...piece.env },
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     let out = '';

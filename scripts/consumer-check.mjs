@@ -206,7 +206,7 @@ const [typecheck, tests] = await Promise.all([
   run(process.execPath, [join(app, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], {
     cwd: app,
     // The AWS SDK warns on Node 20 once per process; the handler's own Lambda runtime is nodejs22.x.
-    env: { ...childEnv, NO_COLOR: '1', NODE_OPTIONS: `${childEnv.NODE_OPTIONS ?? ''} --disable-warning=NodeVersionSupportWarning`.trim() },
+    env: { ...childEnv, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   }),
 ]);
 console.log(tests.output.replace(/\n{2,}/g, '\n').trimEnd());

@@ -54,6 +54,11 @@ if (values.help) {
   process.exit(0);
 }
 
+// The demo's handler, its loopback KMS client and emulators use the AWS SDK, whose clients warn
+// on Node 20 that its later versions need Node 22 (the handler's Lambda runtime is nodejs22.x).
+// The SDK's own switch keeps that out of the demo's output unless you set it yourself.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const triggers = selectTriggers(values.trigger ?? process.env.DEMO_TRIGGER);
 const emulated = values.provider && values.provider !== 'console' ? selectEmulatedProvider(values.provider) : undefined;
 if (values.receipts && !RECEIPT_PROVIDERS.includes(values.provider ?? 'console')) {

@@ -12,7 +12,7 @@ describe('Demo: npm run demo', () => {
   });
 
   it('delivers a message with the right code for every trigger source through the built handler', () => {
-    const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli], {
+    const run = spawnSync(process.execPath, [cli], {
       encoding: 'utf8',
       env: { ...process.env, SMS_PROVIDER: 'console', DEMO_CODE: '406183' },
       timeout: 60_000,
@@ -22,6 +22,8 @@ describe('Demo: npm run demo', () => {
     expect(delivered).toHaveLength(8);
     expect(delivered.filter((line) => line.includes('406183'))).toHaveLength(7);
     expect(run.stdout).toContain('8 of 8 messages delivered; KMS answered 7 Decrypt calls.');
+    // On Node 20 the AWS SDK's clients would warn that later SDK versions need Node 22.
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
   });
 
   it.each(['twilio', 'vonage', 'messagebird', 'sns', 'end-user-messaging'])(
@@ -29,7 +31,7 @@ describe('Demo: npm run demo', () => {
     (provider) => {
       const run = spawnSync(
         process.execPath,
-        ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'],
+        [cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'],
         {
           encoding: 'utf8',
           timeout: 60_000,
@@ -44,7 +46,7 @@ describe('Demo: npm run demo', () => {
   it('runs the receipts function with --receipts: the emulator signs status callbacks, each is verified and the final one counted', () => {
     const run = spawnSync(
       process.execPath,
-      ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', 'twilio', '--receipts', '--trigger', 'SignUp', '--code', '550193'],
+      [cli, '--provider', 'twilio', '--receipts', '--trigger', 'SignUp', '--code', '550193'],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -69,7 +71,7 @@ describe('Demo: npm run demo', () => {
   ])('runs --receipts with %s: its signed callbacks verified, the final one counted once', (provider, first, final) => {
     const run = spawnSync(
       process.execPath,
-      ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', provider, '--receipts', '--trigger', 'SignUp', '--code', '550193'],
+      [cli, '--provider', provider, '--receipts', '--trigger', 'SignUp', '--code', '550193'],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -80,7 +82,7 @@ describe('Demo: npm run demo', () => {
   });
 
   it('verifies the receipts of every message of a run, not only the first, with an emulator that forgets callbacks at reset', () => {
-    const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--provider', 'vonage', '--receipts'], {
+    const run = spawnSync(process.execPath, [cli, '--provider', 'vonage', '--receipts'], {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -96,7 +98,7 @@ describe('Demo: npm run demo', () => {
   });
 
   it('replays an SMS-pumping burst with --attack: every person served, the bots held to their prefixes, no Decrypt for a refusal', () => {
-    const run = spawnSync(process.execPath, ['--disable-warning=NodeVersionSupportWarning', cli, '--', '--attack'], {
+    const run = spawnSync(process.execPath, [cli, '--', '--attack'], {
       encoding: 'utf8',
       timeout: 60_000,
     });

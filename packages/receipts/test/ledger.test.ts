@@ -189,9 +189,9 @@ describe('Ledger: dynamodb under concurrency', () => {
     const runs = [0, 1, 2, 3].map(async () => {
       const child = spawn(
         process.execPath,
-        ['--disable-warning=NodeVersionSupportWarning', fileURLToPath(new URL('./fixtures/settle-worker.mjs', import.meta.url))],
+        [fileURLToPath(new URL('./fixtures/settle-worker.mjs', import.meta.url))],
         {
-          env: { ...process.env, TABLE: table, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint },
+          env: { ...process.env, TABLE: table, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
           stdio: ['pipe', 'pipe', 'inherit'],
         },
       );
