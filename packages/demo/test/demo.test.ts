@@ -1,18 +1,29 @@
-import { spawnSync } from 'node:child_process';
+import { type ExecFileOptions, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-// The demo runs the built handler bundle (packages/handler/dist), as Lambda would.
-describe('Demo: npm run demo', () => {
+/** Runs a command like spawnSync, without blocking the worker, so the demo processes run side by side. */
+function runDemo(args: string[], options: ExecFileOptions) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(process.execPath, args, { ...options, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({ status: error ? (error.code as number) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+// The demo runs the built handler bundle (packages/handler/dist), as Lambda would. Each test is
+// a process of its own that mostly waits on its loopback servers, so they run concurrently.
+describe.concurrent('Demo: npm run demo', () => {
   beforeAll(() => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does)`);
   });
 
-  it('delivers a message with the right code for every trigger source through the built handler', () => {
-    const run = spawnSync(process.execPath, [cli], {
+  it('delivers a message with the right code for every trigger source through the built handler', async () => {
+    const run = await runDemo([cli], {
       encoding: 'utf8',
       env: { ...process.env, SMS_PROVIDER: 'console', DEMO_CODE: '406183' },
       timeout: 60_000,
@@ -28,27 +39,22 @@ describe('Demo: npm run demo', () => {
 
   it.each(['twilio', 'vonage', 'messagebird', 'sns', 'end-user-messaging'])(
     'delivers through the real %s adapter to its loopback emulator with --provider',
-    (provider) => {
-      const run = spawnSync(
-        process.execPath,
-        [cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'],
-        {
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
+    async (provider) => {
+      const run = await runDemo([cli, '--provider', provider, '--trigger', 'Authentication', '--code', '771204'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(run.status, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`→ ${provider} emulator got POST .*text "Your sign-in code is 771204"`));
       expect(run.stdout).toContain('1 of 1 messages delivered');
     },
   );
 
-  it('runs the receipts function with --receipts: the emulator signs status callbacks, each is verified and the final one counted', () => {
-    const run = spawnSync(
-      process.execPath,
-      [cli, '--provider', 'twilio', '--receipts', '--trigger', 'SignUp', '--code', '550193'],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+  it('runs the receipts function with --receipts: the emulator signs status callbacks, each is verified and the final one counted', async () => {
+    const run = await runDemo([cli, '--provider', 'twilio', '--receipts', '--trigger', 'SignUp', '--code', '550193'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/← status callback POST \/twilio "sent", signed x-twilio-signature: receipts function answered 200/);
     expect(run.stdout).toMatch(/← status callback POST \/twilio "delivered", signed x-twilio-signature: receipts function answered 200/);
@@ -68,12 +74,11 @@ describe('Demo: npm run demo', () => {
       'GET /messagebird "sent", signed messagebird-signature-jwt',
       'GET /messagebird "delivered", signed messagebird-signature-jwt',
     ],
-  ])('runs --receipts with %s: its signed callbacks verified, the final one counted once', (provider, first, final) => {
-    const run = spawnSync(
-      process.execPath,
-      [cli, '--provider', provider, '--receipts', '--trigger', 'SignUp', '--code', '550193'],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+  ])('runs --receipts with %s: its signed callbacks verified, the final one counted once', async (provider, first, final) => {
+    const run = await runDemo([cli, '--provider', provider, '--receipts', '--trigger', 'SignUp', '--code', '550193'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`← status callback ${first}`);
     expect(run.stdout).toContain(`← status callback ${final}`);
@@ -81,8 +86,8 @@ describe('Demo: npm run demo', () => {
     expect(run.stdout).toContain('2 receipt(s) verified and counted');
   });
 
-  it('verifies the receipts of every message of a run, not only the first, with an emulator that forgets callbacks at reset', () => {
-    const run = spawnSync(process.execPath, [cli, '--provider', 'vonage', '--receipts'], {
+  it('verifies the receipts of every message of a run, not only the first, with an emulator that forgets callbacks at reset', async () => {
+    const run = await runDemo([cli, '--provider', 'vonage', '--receipts'], {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -91,14 +96,14 @@ describe('Demo: npm run demo', () => {
     expect(run.stdout).toContain('8 of 8 messages delivered');
   });
 
-  it('refuses --receipts with a provider whose emulator sends no callbacks', () => {
-    const run = spawnSync(process.execPath, [cli, '--provider', 'console', '--receipts'], { encoding: 'utf8', timeout: 60_000 });
+  it('refuses --receipts with a provider whose emulator sends no callbacks', async () => {
+    const run = await runDemo([cli, '--provider', 'console', '--receipts'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--receipts needs a provider whose emulator sends status callbacks');
   });
 
-  it('replays an SMS-pumping burst with --attack: every person served, the bots held to their prefixes, no Decrypt for a refusal', () => {
-    const run = spawnSync(process.execPath, [cli, '--', '--attack'], {
+  it('replays an SMS-pumping burst with --attack: every person served, the bots held to their prefixes, no Decrypt for a refusal', async () => {
+    const run = await runDemo([cli, '--', '--attack'], {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -111,8 +116,8 @@ describe('Demo: npm run demo', () => {
     expect(run.stdout).not.toContain('{"provider":"console"');
   });
 
-  it('exits non-zero and names the known triggers for an unknown one', () => {
-    const run = spawnSync(process.execPath, [cli, '--trigger', 'Nope'], { encoding: 'utf8', timeout: 60_000 });
+  it('exits non-zero and names the known triggers for an unknown one', async () => {
+    const run = await runDemo([cli, '--trigger', 'Nope'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('Known: SignUp');
   });
