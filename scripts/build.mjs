@@ -4,6 +4,11 @@
 // instead of once per package (`pnpm -r build` started 17 compilers: ~2× the CPU time).
 // A package's build steps other than its `tsc -p tsconfig.build.json` (the handler's esbuild
 // bundle) run first, in the package's directory. `pnpm --filter <pkg> build` still builds one.
+//
+//   node scripts/build.mjs                      every package
+//   node scripts/build.mjs @cognito-sms/demo    that package and the workspace packages it needs
+//                                               (what `npm run demo` builds; tsc -b skips the
+//                                               ones that are up to date)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +26,11 @@ function workspacePackages() {
   return found;
 }
 
-/** Packages with a tsconfig.build.json, each after the workspace packages it depends on. */
-function inDependencyOrder(packages) {
+/**
+ * Packages with a tsconfig.build.json, each after the workspace packages it depends on: all of
+ * them, or only `wanted` and what they depend on.
+ */
+function inDependencyOrder(packages, wanted = [...packages.keys()]) {
   const order = [];
   const seen = new Set();
   const visit = (name) => {
@@ -32,7 +40,7 @@ function inDependencyOrder(packages) {
     for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) if (packages.has(dep)) visit(dep);
     if (existsSync(join(root, dir, 'tsconfig.build.json'))) order.push({ name, dir, manifest });
   };
-  for (const name of [...packages.keys()].sort()) visit(name);
+  for (const name of [...wanted].sort()) visit(name);
   return order;
 }
 
@@ -42,7 +50,14 @@ const run = (command, args, cwd) =>
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 
-const order = inDependencyOrder(workspacePackages());
+const packages = workspacePackages();
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !packages.has(name));
+if (unknown.length > 0) {
+  console.error(`build: no workspace package ${unknown.join(', ')}; known: ${[...packages.keys()].sort().join(', ')}`);
+  process.exit(2);
+}
+const order = inDependencyOrder(packages, wanted.length > 0 ? wanted : undefined);
 // Steps such as `node build.mjs` in `node build.mjs && tsc -p tsconfig.build.json`.
 const preSteps = order.flatMap(({ dir, manifest }) =>
   (manifest.scripts?.build ?? '')
