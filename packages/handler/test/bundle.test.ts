@@ -78,15 +78,24 @@ const bundledInputsOf = (meta: Metafile) =>
 const includesPackage = (inputs: string[], pkg: string) => inputs.some((path) => path.includes(`node_modules/${pkg}/`));
 const includesProviderSource = (inputs: string[], id: string) => inputs.some((path) => path.includes(`providers/${id}/src/`));
 
-/** Runs a bundle's `index.handler` in a fresh Node process, as Lambda would: env first, then import. */
-async function invokeBundle(dir: string, env: Record<string, string>, event: unknown) {
+/**
+ * Runs a bundle's `index.handler` in a fresh Node process, as Lambda would: env first, then
+ * import, then each event in turn, as one warm container would. Prints `RECEIPT <json>` or
+ * `ERROR <name>:<code>` per event.
+ */
+async function invokeBundle(dir: string, env: Record<string, string>, ...events: unknown[]) {
   const program = `
     const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
-    const receipt = await handler(JSON.parse(process.env.TEST_EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 });
-    process.stdout.write('RECEIPT ' + JSON.stringify(receipt) + '\\n');`;
+    for (const event of JSON.parse(process.env.TEST_EVENTS)) {
+      const outcome = await handler(event, { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 }).then(
+        (receipt) => 'RECEIPT ' + JSON.stringify(receipt),
+        (error) => 'ERROR ' + error.name + ':' + error.code,
+      );
+      process.stdout.write(outcome + '\\n');
+    }`;
   return run(process.execPath, ['--input-type=module', '-e', program], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', TEST_EVENT: JSON.stringify(event), ...env },
+    env: { PATH: process.env.PATH ?? '', TEST_EVENTS: JSON.stringify(events), ...env },
   });
 }
 
@@ -379,20 +388,9 @@ describe('Script: npm run bundle', () => {
     ];
     const events = [code, ...altered.map((a) => a.code)].map((c) => cognitoEvent('CustomSMSSender_SignUp', { code: c }));
     // Act: every event through one handler, as one warm container would.
-    const program = `
-      const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
-      for (const event of JSON.parse(process.env.TEST_EVENTS)) {
-        const outcome = await handler(event, { awsRequestId: 'bundle-tamper', getRemainingTimeInMillis: () => 10000 }).then(
-          () => 'sent',
-          (error) => error.name + ':' + error.code,
-        );
-        process.stdout.write('OUTCOME ' + outcome + '\\n');
-      }`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        TEST_EVENTS: JSON.stringify(events),
+    const { stdout } = await invokeBundle(
+      dir,
+      {
         KMS_KEY_ARN: keyArn,
         SMS_PROVIDER: 'console',
         SMS_GUARD: 'off',
@@ -401,13 +399,14 @@ describe('Script: npm run bundle', () => {
         AWS_SECRET_ACCESS_KEY: 'bundle-secret',
         AWS_ENDPOINT_URL_KMS: kms.endpoint,
       },
-    });
+      ...events,
+    );
     await rm(dir, { recursive: true, force: true });
     // Assess: the intact message is sent once; each altered one is a DecryptError.
     const outcomes = stdout
       .split('\n')
-      .filter((line) => line.startsWith('OUTCOME '))
-      .map((line) => line.slice('OUTCOME '.length));
+      .filter((line) => /^(RECEIPT|ERROR) /.test(line))
+      .map((line) => (line.startsWith('RECEIPT ') ? 'sent' : line.slice('ERROR '.length)));
     expect(outcomes).toHaveLength(events.length);
     expect(outcomes[0]).toBe('sent');
     expect(altered.map(({ label }, i) => [label, outcomes[i + 1]])).toEqual(
