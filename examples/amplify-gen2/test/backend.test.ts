@@ -40,13 +40,8 @@ const cognitoPermission = (template: Template) =>
 const senderFunction = (template: Template) =>
   ofType(template, 'AWS::Lambda::Function').find(([, r]) => r.Properties.Environment?.Variables?.SMS_PROVIDER);
 
-let reference: Template | undefined;
-/**
- * The same-stack pool as @cognito-sms/cdk wires it: the reference the example must match,
- * synthesized once for the tests that compare with it (the tests only read it).
- */
-function constructTemplate(): Template {
-  if (reference) return reference;
+/** The same-stack pool as @cognito-sms/cdk wires it: the reference the example must match. */
+function synthConstructTemplate(): Template {
   const stack = new Stack(new App(), 'Reference');
   const userPool = new UserPool(stack, 'Pool');
   new CognitoSmsSender(stack, 'Sms', {
@@ -55,9 +50,11 @@ function constructTemplate(): Template {
     receipts: false,
     code: lambda.Code.fromInline('export const handler = 0'),
   });
-  reference = Assertions.fromStack(stack).toJSON() as Template;
-  return reference;
+  return Assertions.fromStack(stack).toJSON() as Template;
 }
+let reference: Template | undefined;
+/** Synthesized once for the tests that compare with it (they only read it). */
+const constructTemplate = () => (reference ??= synthConstructTemplate());
 
 /**
  * NodejsFunction bundles with `pnpm exec esbuild` in the lockfile's directory (the repository
