@@ -1,10 +1,13 @@
-import { defineProject } from 'vitest/config';
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+type TestOptions = NonNullable<UserWorkspaceConfig['test']>;
 
 /**
- * Settings every package's vitest.config.ts shares: workspace packages resolve to their
- * TypeScript sources (the `@cognito-sms/source` export condition), so tests need no build.
+ * Settings every test project shares: workspace packages resolve to their TypeScript sources
+ * (the `@cognito-sms/source` export condition), so tests need no build. `test` replaces the
+ * shared test options key by key (unlike mergeConfig, which would concatenate `include`).
  */
-export const sharedProject = (name: string) =>
+export const sharedProject = (name: string, test: TestOptions = {}) =>
   defineProject({
     resolve: { conditions: ['@cognito-sms/source', 'node', 'import', 'default'] },
     ssr: { resolve: { conditions: ['@cognito-sms/source', 'node', 'import', 'default'] } },
@@ -19,5 +22,6 @@ export const sharedProject = (name: string) =>
       // in afterAll, spies are restored, servers closed, and no package keeps module state
       // between handler instances (each createHandler builds its own child container).
       isolate: false,
+      ...test,
     },
   });

@@ -77,10 +77,6 @@ writeFileSync(
   join(target, 'tsconfig.build.json'),
   `${JSON.stringify({ extends: `${up}tsconfig.base.json`, compilerOptions: { rootDir: 'src', outDir: 'dist', customConditions: [] }, include: ['src'] }, null, 2)}\n`,
 );
-writeFileSync(
-  join(target, 'vitest.config.ts'),
-  `import { sharedProject } from '${up}vitest.shared.js';\n\nexport default sharedProject('provider-${id}');\n`,
-);
 
 if (register) {
   const registry = join(root, 'packages', 'handler', 'src', 'providers.ts');

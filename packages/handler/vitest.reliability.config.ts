@@ -9,17 +9,10 @@ import { sharedProject } from '../../vitest.shared.js';
 // Each file gets its own module graph (isolate): the suites' recording adapter keeps what it sent
 // on globalThis (test/reliability/support.ts), which one file would otherwise read after another
 // had filled it; heavy files pay little for the fresh imports.
-// (Spread, not mergeConfig: mergeConfig concatenates arrays, and `include` must replace the
-// shared `test/**` pattern or this project would run every handler test a second time.)
-const shared = sharedProject('handler-reliability');
-export default {
-  ...shared,
-  test: {
-    ...shared.test,
-    include: ['test/reliability/**/*.test.ts'],
-    exclude: ['test/reliability/guard-attack.test.ts', '**/node_modules/**'],
-    isolate: true,
-    maxWorkers: 2,
-    sequence: { groupOrder: 2 },
-  },
-};
+export default sharedProject('handler-reliability', {
+  include: ['test/reliability/**/*.test.ts'],
+  exclude: ['test/reliability/guard-attack.test.ts', '**/node_modules/**'],
+  isolate: true,
+  maxWorkers: 2,
+  sequence: { groupOrder: 2 },
+});

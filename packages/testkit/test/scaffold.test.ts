@@ -42,6 +42,12 @@ describe('Script: npm run new-provider', () => {
     // The generated package resolves its dependencies as an installed workspace package would;
     // the console provider has the same ones (core, zod, testkit).
     symlinkSync(join(root, 'packages', 'providers', 'console', 'node_modules'), join(generated, 'node_modules'), 'dir');
+    // In the workspace, vitest.workspace.ts's `packages` project finds packages/providers/*/test;
+    // this package sits one level deeper, so it gets the same settings in a config of its own.
+    writeFileSync(
+      join(generated, 'vitest.config.ts'),
+      "import { sharedProject } from '../../../../vitest.shared.js';\n\nexport default sharedProject('provider-acme');\n",
+    );
     writeFileSync(
       join(generated, 'tsconfig.check.json'),
       JSON.stringify({ extends: '../../../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'test'] }),

@@ -1,3 +1,0 @@
-import { sharedProject } from '../../vitest.shared.js';
-
-export default sharedProject('core');
