@@ -7,8 +7,7 @@
 // alone. Numbers land in bench/out/guard.json.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { Agent } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,7 +16,11 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg, index) => index > 0 || arg !== '--'),
-  options: { runs: { type: 'string', default: '7' }, iterations: { type: 'string', default: '500' }, out: { type: 'string', default: join(benchDir, 'out') } },
+  options: {
+    runs: { type: 'string', default: '7' },
+    iterations: { type: 'string', default: '500' },
+    out: { type: 'string', default: join(benchDir, 'out') },
+  },
   strict: false,
 });
 const RUNS = Number(values.runs);
@@ -40,13 +43,18 @@ const upstream = new URL(dynamo.endpoint);
 const agent = new Agent({ keepAlive: true });
 const proxy = createServer((req, res) => {
   if (counting) {
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop();
+    const operation = String(req.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop();
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
   }
-  const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const forward = request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   req.pipe(forward);
 });
 await new Promise((done) => proxy.listen(0, '127.0.0.1', done));
@@ -54,7 +62,11 @@ const proxyEndpoint = `http://127.0.0.1:${proxy.address().port}`;
 
 // Every event its own number and user, so the default limits never refuse one: the cost measured
 // is the guard's bookkeeping on a message that is sent.
-const ciphertexts = await Promise.all(Array.from({ length: 20 }, (_, i) => encryptLikeCognito({ plaintext: String(500_000 + i), keyArn, userPoolId: 'eu-west-1_BenchPool1', kms })));
+const ciphertexts = await Promise.all(
+  Array.from({ length: 20 }, (_, i) =>
+    encryptLikeCognito({ plaintext: String(500_000 + i), keyArn, userPoolId: 'eu-west-1_BenchPool1', kms }),
+  ),
+);
 mkdirSync(values.out, { recursive: true });
 const eventsFile = join(values.out, 'guard-events.json');
 let serial = 0;
@@ -97,10 +109,20 @@ const baseEnv = {
 function runChild(env) {
   writeEvents();
   return new Promise((done, fail) => {
-    const child = fork(join(benchDir, 'lib/guard-child.mjs'), [JSON.stringify({ entry: pathToFileURL(join(repoRoot, 'packages/handler/dist/create-handler.js')).href, eventsFile, warmup: WARMUP })], {
-      env: { ...baseEnv, ...env },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
+    const child = fork(
+      join(benchDir, 'lib/guard-child.mjs'),
+      [
+        JSON.stringify({
+          entry: pathToFileURL(join(repoRoot, 'packages/handler/dist/create-handler.js')).href,
+          eventsFile,
+          warmup: WARMUP,
+        }),
+      ],
+      {
+        env: { ...baseEnv, ...env },
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.on('message', (message) => {
@@ -153,4 +175,7 @@ const table = [
   `DynamoDB requests by operation, per message: ${JSON.stringify(results.dynamodb.dynamoRequestsByOperation)} (all of a message's requests are sent at once: one round trip)`,
 ];
 console.log(table.join('\n'));
-writeFileSync(join(values.out, 'guard.json'), `${JSON.stringify({ at: new Date().toISOString(), runs: RUNS, iterations: ITERATIONS, results }, null, 2)}\n`);
+writeFileSync(
+  join(values.out, 'guard.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), runs: RUNS, iterations: ITERATIONS, results }, null, 2)}\n`,
+);

@@ -141,7 +141,11 @@ describe('Reliability: SMS pumping against the fraud guard', () => {
     const of = (kind: Message['kind']) => messages.flatMap((m, i) => (m.kind === kind ? [outcomes[i] as string] : []));
     const attack = of('attack');
     const normal = of('normal');
-    const count = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+    const count = (values: string[]) => {
+      const counts: Record<string, number> = {};
+      for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+      return counts;
+    };
     const sent = recordedSms();
     const perPrefix = count(sent.map((sms) => sms.to.slice(1, 7)));
     const perNumber = count(sent.map((sms) => sms.to));

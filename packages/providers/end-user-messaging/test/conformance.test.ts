@@ -1,5 +1,5 @@
-import { endUserMessagingError, startEndUserMessagingEmulator } from '@cognito-sms/testkit/emulators/end-user-messaging';
 import { describeProviderConformance } from '@cognito-sms/testkit/conformance';
+import { endUserMessagingError, startEndUserMessagingEmulator } from '@cognito-sms/testkit/emulators/end-user-messaging';
 import { afterAll, vi } from 'vitest';
 import endUserMessagingProvider from '../src/index.js';
 

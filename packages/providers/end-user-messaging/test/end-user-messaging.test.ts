@@ -112,7 +112,7 @@ describe('Provider: end-user-messaging', () => {
   it('sends the destination\'s sender as OriginationIdentity instead of the configured one', async () => {
     const provider = await createEndUserMessagingProvider({ ...config, originationIdentity: 'pool-0123456789abcdef' }, {});
     await provider.send({ ...message, sender: '+14155550100' }, { signal: signal() });
-    expect((emulator.requests[0]?.json as { OriginationIdentity?: string }).OriginationIdentity).toBe('+14155550100');
+    expect(emulator.requests[0]?.json).toMatchObject({ OriginationIdentity: '+14155550100' });
   });
 
   it('reuses one TCP connection for two sends through one provider', async () => {

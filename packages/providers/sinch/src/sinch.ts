@@ -1,7 +1,7 @@
 import {
-  postJson,
   type ProviderDeps,
   parseRetryAfter,
+  postJson,
   redactor,
   type Secret,
   type SendReceipt,

@@ -1,5 +1,5 @@
-import { snsError, startSnsEmulator } from '@cognito-sms/testkit/emulators/sns';
 import { describeProviderConformance } from '@cognito-sms/testkit/conformance';
+import { snsError, startSnsEmulator } from '@cognito-sms/testkit/emulators/sns';
 import { afterAll, vi } from 'vitest';
 import snsProvider from '../src/index.js';
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
+import { isConfigError, isProviderError, maskPhoneNumber, type ProviderError, type SmsMessage } from '@cognito-sms/core/provider';
 import { type Emulator, startEmulator } from '@cognito-sms/testkit';
 import { publishInput, snsError, startSnsEmulator } from '@cognito-sms/testkit/emulators/sns';
-import { isConfigError, isProviderError, maskPhoneNumber, type ProviderError, type SmsMessage } from '@cognito-sms/core/provider';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import snsProvider, { createSnsProvider, type SnsProviderConfig } from '../src/index.js';
 
@@ -98,7 +98,7 @@ describe('Provider: sns', () => {
   it.each([
     ['Acme2', 'AWS.SNS.SMS.SenderID'],
     ['+14155550111', 'AWS.SNS.SMS.OriginationNumber'],
-  ])('sends the destination\'s sender %s as %s instead of the configured ones', async (sender, attribute) => {
+  ])("sends the destination's sender %s as %s instead of the configured ones", async (sender, attribute) => {
     const provider = await createSnsProvider({ smsType: 'Transactional', senderId: 'Acme', originationNumber: '+14155550100' }, {});
     await provider.send({ ...message, sender }, { signal: signal() });
     expect(publishInput(emulator.requests[0] as NonNullable<(typeof emulator.requests)[0]>).attributes).toEqual({
